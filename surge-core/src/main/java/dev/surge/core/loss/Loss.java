@@ -1,0 +1,210 @@
+package dev.surge.core.loss;
+
+import dev.surge.core.autograd.Var;
+import dev.surge.core.tensor.Tensor;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Losses on the last layer's output {@code out [T, B, C]}, averaged over the batch unless said otherwise.
+ *
+ * <ul>
+ *   <li>{@code ce_max_membrane}: cross-entropy of {@code max_t out_t};</li>
+ *   <li>{@code ce_mean_membrane}: cross-entropy of {@code mean_t out_t};</li>
+ *   <li>{@code ce_count}: cross-entropy of the spike counts {@code Σ_t out_t};</li>
+ *   <li>{@code mse_count}: mean over {@code [B, C]} of {@code (Σ_t out_t − target)²}, target {@code on_rate·T} for
+ *       the true class and {@code off_rate·T} for the others;</li>
+ *   <li>{@code ce_first_spike}: cross-entropy of {@code −t_first}, where {@code f_t = s_t·Π_{t'<t}(1 − s_{t'})} and
+ *       {@code t_first = Σ_t (t+1)·f_t + (T+1)·Π_t(1 − s_t)} (differentiable through the spikes);</li>
+ *   <li>{@code temporal_margin}: mean over the batch and the C−1 wrong classes k of
+ *       {@code relu(t_first[y] − t_first[k] + margin)};</li>
+ *   <li>{@code van_rossum}: {@code d_t = γ·d_{t−1} + (out_t − target_t)}, loss {@code Σ_t Σ d_t² / (T·B·C)}.</li>
+ * </ul>
+ */
+public sealed interface Loss {
+
+    /** The scalar loss. */
+    Var apply(Var out, Targets targets);
+
+    /** The name used in configs and case files. */
+    String name();
+
+    List<String> NAMES = List.of("ce_max_membrane", "ce_mean_membrane", "ce_count", "mse_count", "ce_first_spike",
+            "temporal_margin", "van_rossum");
+
+    record CeMaxMembrane() implements Loss {
+        @Override
+        public Var apply(Var out, Targets y) {
+            return out.max(0, false).crossEntropy(y.classes());
+        }
+
+        @Override
+        public String name() {
+            return "ce_max_membrane";
+        }
+    }
+
+    record CeMeanMembrane() implements Loss {
+        @Override
+        public Var apply(Var out, Targets y) {
+            return out.mean(0, false).crossEntropy(y.classes());
+        }
+
+        @Override
+        public String name() {
+            return "ce_mean_membrane";
+        }
+    }
+
+    record CeCount() implements Loss {
+        @Override
+        public Var apply(Var out, Targets y) {
+            return out.sum(0, false).crossEntropy(y.classes());
+        }
+
+        @Override
+        public String name() {
+            return "ce_count";
+        }
+    }
+
+    record MseCount(float onRate, float offRate) implements Loss {
+        @Override
+        public Var apply(Var out, Targets y) {
+            int[] sh = out.shape();
+            int b = sh[1];
+            int c = sh[2];
+            Tensor target = Tensor.full(offRate * sh[0], b, c);
+            int[] cls = y.classes();
+            checkClasses(cls, b, c);
+            for (int i = 0; i < b; i++) {
+                target.data()[i * c + cls[i]] = onRate * sh[0];
+            }
+            return out.sum(0, false).sub(out.tape().constant(target)).square().mean();
+        }
+
+        @Override
+        public String name() {
+            return "mse_count";
+        }
+    }
+
+    record CeFirstSpike() implements Loss {
+        @Override
+        public Var apply(Var out, Targets y) {
+            return firstSpikeTimes(out).neg().crossEntropy(y.classes());
+        }
+
+        @Override
+        public String name() {
+            return "ce_first_spike";
+        }
+    }
+
+    record TemporalMargin(float margin) implements Loss {
+        @Override
+        public Var apply(Var out, Targets y) {
+            Var tf = firstSpikeTimes(out);
+            int[] sh = tf.shape();
+            int b = sh[0];
+            int c = sh[1];
+            if (c < 2) {
+                throw new IllegalArgumentException("temporal_margin needs at least 2 classes, got " + c);
+            }
+            int[] cls = y.classes();
+            checkClasses(cls, b, c);
+            Tensor onehot = Tensor.zeros(b, c);
+            Tensor wrong = Tensor.ones(b, c);
+            for (int i = 0; i < b; i++) {
+                onehot.data()[i * c + cls[i]] = 1f;
+                wrong.data()[i * c + cls[i]] = 0f;
+            }
+            var tape = out.tape();
+            Var right = tf.mul(tape.constant(onehot)).sum(1, true);
+            Var hinge = right.sub(tf).add(margin).relu().mul(tape.constant(wrong));
+            return hinge.sum().mul(1f / (b * (c - 1)));
+        }
+
+        @Override
+        public String name() {
+            return "temporal_margin";
+        }
+    }
+
+    record VanRossum(float gamma) implements Loss {
+        @Override
+        public Var apply(Var out, Targets y) {
+            int[] sh = out.shape();
+            if (y.spikes() == null) {
+                throw new IllegalArgumentException("van_rossum needs target spikes of shape " + Arrays.toString(sh));
+            }
+            if (!Arrays.equals(y.spikes().shape(), sh)) {
+                throw new IllegalArgumentException("van_rossum: target spikes " + Arrays.toString(y.spikes().shape())
+                        + " do not match the output " + Arrays.toString(sh));
+            }
+            Var diff = out.sub(out.tape().constant(y.spikes()));
+            Var d = null;
+            Var total = null;
+            for (int t = 0; t < sh[0]; t++) {
+                Var e = diff.select(0, t);
+                d = d == null ? e : d.mul(gamma).add(e);
+                Var sq = d.square().sum();
+                total = total == null ? sq : total.add(sq);
+            }
+            return total.mul(1f / ((float) sh[0] * sh[1] * sh[2]));
+        }
+
+        @Override
+        public String name() {
+            return "van_rossum";
+        }
+    }
+
+    /**
+     * First-spike times {@code [B, C]} of spikes {@code [T, B, C]}:
+     * {@code t_first = Σ_t (t+1)·s_t·Π_{t'<t}(1 − s_{t'}) + (T+1)·Π_t(1 − s_t)}.
+     */
+    static Var firstSpikeTimes(Var s) {
+        int steps = s.shape()[0];
+        Var notYet = null;
+        Var acc = null;
+        for (int t = 0; t < steps; t++) {
+            Var st = s.select(0, t);
+            Var f = notYet == null ? st : st.mul(notYet);
+            Var term = f.mul((float) (t + 1));
+            acc = acc == null ? term : acc.add(term);
+            Var silent = st.rsub(1f);
+            notYet = notYet == null ? silent : notYet.mul(silent);
+        }
+        return acc.add(notYet.mul((float) (steps + 1)));
+    }
+
+    private static void checkClasses(int[] cls, int b, int c) {
+        if (cls.length != b) {
+            throw new IllegalArgumentException(cls.length + " targets for a batch of " + b);
+        }
+        for (int k : cls) {
+            if (k < 0 || k >= c) {
+                throw new IllegalArgumentException("target class " + k + " outside 0.." + (c - 1));
+            }
+        }
+    }
+
+    /** A loss by name with its parameters ({@code on_rate}, {@code off_rate}, {@code margin}, {@code gamma}). */
+    static Loss of(String name, java.util.function.ToDoubleFunction<String> param) {
+        return switch (name.trim().toLowerCase(Locale.ROOT)) {
+            case "ce_max_membrane" -> new CeMaxMembrane();
+            case "ce_mean_membrane" -> new CeMeanMembrane();
+            case "ce_count" -> new CeCount();
+            case "mse_count" -> new MseCount((float) param.applyAsDouble("on_rate"),
+                    (float) param.applyAsDouble("off_rate"));
+            case "ce_first_spike" -> new CeFirstSpike();
+            case "temporal_margin" -> new TemporalMargin((float) param.applyAsDouble("margin"));
+            case "van_rossum" -> new VanRossum((float) param.applyAsDouble("gamma"));
+            default -> throw new IllegalArgumentException("unknown loss '" + name + "'; known: "
+                    + String.join(", ", NAMES));
+        };
+    }
+
+}

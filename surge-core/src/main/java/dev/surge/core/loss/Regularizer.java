@@ -1,0 +1,39 @@
+package dev.surge.core.loss;
+
+import dev.surge.core.autograd.Var;
+import java.util.List;
+
+/**
+ * Penalties on a layer's spikes {@code [T, B, N]}, added to the loss, with {@code rate_i} the spike rate of neuron i
+ * averaged over T and B.
+ */
+public sealed interface Regularizer {
+
+    /** The penalty, given every layer's output. */
+    Var apply(List<Var> layerOutputs);
+
+    /** {@code weight · mean_i(rate_i)}. */
+    record RateL1(int layer, float weight) implements Regularizer {
+        @Override
+        public Var apply(List<Var> outs) {
+            return rates(outs, layer).mean().mul(weight);
+        }
+    }
+
+    /** {@code weight · mean_i((rate_i − target)²)}. */
+    record Homeostasis(int layer, float targetRate, float weight) implements Regularizer {
+        @Override
+        public Var apply(List<Var> outs) {
+            return rates(outs, layer).add(-targetRate).square().mean().mul(weight);
+        }
+    }
+
+    private static Var rates(List<Var> outs, int layer) {
+        if (layer < 0 || layer >= outs.size()) {
+            throw new IllegalArgumentException("regulariser on layer " + layer + " but the network has "
+                    + outs.size() + " layers");
+        }
+        Var s = outs.get(layer);
+        return s.mean(0, false).mean(0, false);
+    }
+}

@@ -1,0 +1,254 @@
+package dev.surge.core.neuron;
+
+import dev.surge.core.autograd.Var;
+import dev.surge.core.nn.Reset;
+import dev.surge.core.nn.SpikingSpec;
+import dev.surge.core.surrogate.Surrogate;
+import dev.surge.core.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * Whole-sequence LIF (and IF) layer as one tape op: a tight forward loop over all T and a hand-written BPTT
+ * backward, with no per-step graph. Covers feed-forward and recurrent layers, the three reset modes with the
+ * reset attached or detached, and learnable per-neuron β and θ. It equals {@link SpikingDynamics#run} (tested on
+ * random inputs in {@code FusedEqualsComposedTest}).
+ *
+ * <p>Stored for backward: the membrane {@code v_t} (float) and the spikes (one byte each).
+ *
+ * <p>Backward, from {@code t = T−1} down, with {@code gv'} the gradient of {@code v_{t+1}}:
+ * <pre>
+ *   gs_t = ∂L/∂s_t + gv'·V (recurrent) − θ·gv' (subtract, attached) − β·v_t·gv' (zero, attached)
+ *   gv_t = gs_t·σ'(v_t − θ) + gv'·β·(1 − s_t if zero reset else 1)
+ *   ∂L/∂I_t = gv_t;  ∂L/∂V += gv_tᵀ·s_{t−1};  ∂L/∂θ −= gs_t·σ' (+ gv_t·s_{t−1} for subtract);
+ *   ∂L/∂β += gv_t·v_{t−1}·(1 − s_{t−1} if zero reset else 1)
+ * </pre>
+ */
+public final class FusedLif {
+    private FusedLif() {
+    }
+
+    /**
+     * Spikes {@code [T, B, N]} for input currents {@code [T, B, N]} ({@code x·Wᵀ + b}).
+     *
+     * @param recurrentWeights {@code V [N, N]} or null
+     * @param betaVar          per-neuron β {@code [N]} or null (the spec's scalar)
+     * @param thresholdVar     per-neuron θ {@code [N]} or null (the spec's scalar)
+     */
+    public static Var forward(SpikingSpec spec, Var currents, Var recurrentWeights, Var betaVar, Var thresholdVar) {
+        if (!spec.fusable()) {
+            throw new IllegalArgumentException("the fused LIF kernel does not implement " + spec.kind()
+                    + (spec.refractory() > 0 ? " with a refractory period" : ""));
+        }
+        int[] sh = currents.shape();
+        if (sh.length != 3) {
+            throw new IllegalArgumentException("fused LIF needs currents [T, B, N], got " + Arrays.toString(sh));
+        }
+        final int steps = sh[0];
+        final int batch = sh[1];
+        final int n = sh[2];
+        final boolean rec = spec.recurrent();
+        if (rec && (recurrentWeights == null || recurrentWeights.value().size() != n * n)) {
+            throw new IllegalArgumentException("recurrent LIF needs V of shape [" + n + ", " + n + "]");
+        }
+        final float[] beta = perNeuron(betaVar, spec.beta(), n, "beta");
+        final float[] th = perNeuron(thresholdVar, spec.threshold(), n, "threshold");
+        final Reset reset = spec.reset();
+        final float[] cur = currents.value().data();
+        final float[] vw = rec ? recurrentWeights.value().data() : null;
+        final float[] vt = rec ? transpose(vw, n) : null;
+        final int bn = batch * n;
+        final float[] v = new float[steps * bn];
+        final byte[] s = new byte[steps * bn];
+        final float[] out = new float[steps * bn];
+        final float[] in = new float[n];
+        for (int t = 0; t < steps; t++) {
+            for (int b = 0; b < batch; b++) {
+                int base = t * bn + b * n;
+                int prev = base - bn;
+                System.arraycopy(cur, base, in, 0, n);
+                if (rec && t > 0) {
+                    for (int j = 0; j < n; j++) {
+                        if (s[prev + j] != 0) {
+                            int row = j * n;
+                            for (int k = 0; k < n; k++) {
+                                in[k] += vt[row + k];
+                            }
+                        }
+                    }
+                }
+                for (int k = 0; k < n; k++) {
+                    float vp = t > 0 ? v[prev + k] : 0f;
+                    float r = t > 0 ? s[prev + k] : 0f;
+                    float vn;
+                    switch (reset) {
+                        case SUBTRACT -> vn = beta[k] * vp + in[k] - th[k] * r;
+                        case ZERO -> vn = beta[k] * vp * (1f - r) + in[k];
+                        default -> vn = beta[k] * vp + in[k];
+                    }
+                    v[base + k] = vn;
+                    boolean fire = vn - th[k] > 0f;
+                    s[base + k] = (byte) (fire ? 1 : 0);
+                    out[base + k] = fire ? 1f : 0f;
+                }
+            }
+        }
+        final Surrogate surrogate = spec.surrogate();
+        final boolean attached = !spec.detachReset();
+        Var[] inputs = rec ? new Var[] {currents, recurrentWeights} : new Var[] {currents};
+        if (betaVar != null) {
+            inputs = append(inputs, betaVar);
+        }
+        if (thresholdVar != null) {
+            inputs = append(inputs, thresholdVar);
+        }
+        return currents.tape().record(Tensor.of(out, sh), g -> {
+            float[] gOut = g.data();
+            float[] gCur = new float[steps * bn];
+            float[] gvNext = new float[bn];
+            float[] gTh = new float[n];
+            float[] gBeta = new float[n];
+            float[] gVt = rec ? new float[n * n] : null;
+            float[] gs = new float[n];
+            for (int t = steps - 1; t >= 0; t--) {
+                for (int b = 0; b < batch; b++) {
+                    int base = t * bn + b * n;
+                    int prev = base - bn;
+                    int nb = b * n;
+                    System.arraycopy(gOut, base, gs, 0, n);
+                    if (t < steps - 1) {
+                        if (rec) {
+                            for (int k = 0; k < n; k++) {
+                                float gk = gvNext[nb + k];
+                                if (gk != 0f) {
+                                    int row = k * n;
+                                    for (int j = 0; j < n; j++) {
+                                        gs[j] += gk * vw[row + j];
+                                    }
+                                }
+                            }
+                        }
+                        if (attached && reset == Reset.SUBTRACT) {
+                            for (int k = 0; k < n; k++) {
+                                gs[k] -= th[k] * gvNext[nb + k];
+                            }
+                        } else if (attached && reset == Reset.ZERO) {
+                            for (int k = 0; k < n; k++) {
+                                gs[k] -= beta[k] * v[base + k] * gvNext[nb + k];
+                            }
+                        }
+                    }
+                    for (int k = 0; k < n; k++) {
+                        float sg = surrogate.derivative(v[base + k] - th[k]);
+                        float carry = reset == Reset.ZERO
+                                ? gvNext[nb + k] * beta[k] * (1f - s[base + k])
+                                : gvNext[nb + k] * beta[k];
+                        float gsk = gs[k] * sg;
+                        float gv = gsk + carry;
+                        gCur[base + k] = gv;
+                        gTh[k] -= gsk;
+                        if (t > 0) {
+                            float r = s[prev + k];
+                            float vp = v[prev + k];
+                            if (reset == Reset.SUBTRACT) {
+                                gTh[k] -= gv * r;
+                            }
+                            gBeta[k] += reset == Reset.ZERO ? gv * vp * (1f - r) : gv * vp;
+                        }
+                        gvNext[nb + k] = gv;
+                    }
+                    if (rec && t > 0) {
+                        for (int j = 0; j < n; j++) {
+                            if (s[prev + j] != 0) {
+                                int row = j * n;
+                                for (int k = 0; k < n; k++) {
+                                    gVt[row + k] += gvNext[nb + k];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            currents.accumulate(gCur);
+            if (rec) {
+                recurrentWeights.accumulate(transpose(gVt, n));
+            }
+            if (betaVar != null) {
+                betaVar.accumulate(gBeta);
+            }
+            if (thresholdVar != null) {
+                thresholdVar.accumulate(gTh);
+            }
+        }, inputs);
+    }
+
+    /**
+     * Leaky-integrator readout as one tape op: {@code u_t = β·u_{t−1} + I_t} over {@code [T, B, N]};
+     * backward {@code gu_t = ∂L/∂u_t + β·gu_{t+1}}, {@code ∂L/∂I_t = gu_t}, {@code ∂L/∂β += gu_t·u_{t−1}}.
+     */
+    public static Var readout(Var currents, Var betaVar, float betaScalar) {
+        int[] sh = currents.shape();
+        final int steps = sh[0];
+        final int bn = sh[1] * sh[2];
+        final int n = sh[2];
+        final float[] beta = perNeuron(betaVar, betaScalar, n, "beta");
+        final float[] cur = currents.value().data();
+        final float[] u = new float[steps * bn];
+        for (int t = 0; t < steps; t++) {
+            int base = t * bn;
+            for (int i = 0; i < bn; i++) {
+                float up = t > 0 ? u[base - bn + i] : 0f;
+                u[base + i] = beta[i % n] * up + cur[base + i];
+            }
+        }
+        Var[] inputs = betaVar != null ? new Var[] {currents, betaVar} : new Var[] {currents};
+        return currents.tape().record(Tensor.of(u, sh), g -> {
+            float[] gOut = g.data();
+            float[] gCur = new float[steps * bn];
+            float[] gBeta = new float[n];
+            for (int t = steps - 1; t >= 0; t--) {
+                int base = t * bn;
+                for (int i = 0; i < bn; i++) {
+                    float next = t < steps - 1 ? gCur[base + bn + i] : 0f;
+                    float gu = gOut[base + i] + beta[i % n] * next;
+                    gCur[base + i] = gu;
+                    if (t > 0) {
+                        gBeta[i % n] += gu * u[base - bn + i];
+                    }
+                }
+            }
+            currents.accumulate(gCur);
+            if (betaVar != null) {
+                betaVar.accumulate(gBeta);
+            }
+        }, inputs);
+    }
+
+    private static float[] perNeuron(Var var, float scalar, int n, String what) {
+        float[] a = new float[n];
+        if (var == null) {
+            Arrays.fill(a, scalar);
+        } else {
+            if (var.value().size() != n) {
+                throw new IllegalArgumentException(what + " has " + var.value().size() + " entries for " + n + " neurons");
+            }
+            System.arraycopy(var.value().data(), 0, a, 0, n);
+        }
+        return a;
+    }
+
+    private static float[] transpose(float[] m, int n) {
+        float[] t = new float[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                t[j * n + i] = m[i * n + j];
+            }
+        }
+        return t;
+    }
+
+    private static Var[] append(Var[] a, Var x) {
+        Var[] r = Arrays.copyOf(a, a.length + 1);
+        r[a.length] = x;
+        return r;
+    }
+}

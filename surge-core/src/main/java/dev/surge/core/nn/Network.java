@@ -1,0 +1,122 @@
+package dev.surge.core.nn;
+
+import dev.surge.core.autograd.Tape;
+import dev.surge.core.autograd.Var;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * A feed-forward stack of layers over sequences {@code [T, B, features]}. Parameters are named as PyTorch would
+ * name them in a {@code layers} ModuleList ({@code layers.0.W}, {@code layers.1.beta}, ...).
+ */
+public final class Network {
+    private final int inputs;
+    private final List<Layer> layers;
+
+    private Network(int inputs, List<Layer> layers) {
+        this.inputs = inputs;
+        this.layers = layers;
+    }
+
+    /**
+     * Builds a network; weights and biases are drawn as in PyTorch's {@code nn.Linear}
+     * ({@code U(−1/√fan_in, 1/√fan_in)}) from a generator seeded with {@code seed}.
+     */
+    public static Network create(int inputs, List<? extends LayerSpec> specs, long seed) {
+        if (inputs <= 0) {
+            throw new IllegalArgumentException("network: inputs must be positive, got " + inputs);
+        }
+        if (specs.isEmpty()) {
+            throw new IllegalArgumentException("network: no layers");
+        }
+        SplittableRandom rng = new SplittableRandom(seed);
+        List<Layer> ls = new ArrayList<>();
+        int in = inputs;
+        for (LayerSpec s : specs) {
+            ls.add(new Layer(s, in, rng));
+            in = s.out();
+        }
+        return new Network(inputs, List.copyOf(ls));
+    }
+
+    public int inputs() {
+        return inputs;
+    }
+
+    public int outputs() {
+        return layers.get(layers.size() - 1).spec().out();
+    }
+
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    /** All parameters by full name, in layer order. */
+    public Map<String, Parameter> parameters() {
+        Map<String, Parameter> m = new LinkedHashMap<>();
+        for (int i = 0; i < layers.size(); i++) {
+            for (var e : layers.get(i).parameters().entrySet()) {
+                m.put("layers." + i + "." + e.getKey(), e.getValue());
+            }
+        }
+        return Collections.unmodifiableMap(m);
+    }
+
+    public void zeroGrad() {
+        for (Parameter p : parameters().values()) {
+            p.zeroGrad();
+        }
+    }
+
+    /** Forward pass over a whole input sequence {@code [T, B, inputs]} on {@code tape}. */
+    public Pass forward(Var input, Backend backend) {
+        Tape tape = input.tape();
+        Map<Parameter, Var> bound = new IdentityHashMap<>();
+        List<Var> outs = new ArrayList<>();
+        Var x = input;
+        for (int i = 0; i < layers.size(); i++) {
+            try {
+                x = layers.get(i).forward(x, p -> bound.computeIfAbsent(p, q -> tape.param(q.value())), backend);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("layer " + i + ": " + e.getMessage(), e);
+            }
+            outs.add(x);
+        }
+        return new Pass(List.copyOf(outs), bound);
+    }
+
+    /**
+     * One forward pass: every layer's output, and the variables the parameters were bound to.
+     */
+    public static final class Pass {
+        private final List<Var> outputs;
+        private final Map<Parameter, Var> bound;
+
+        Pass(List<Var> outputs, Map<Parameter, Var> bound) {
+            this.outputs = outputs;
+            this.bound = bound;
+        }
+
+        /** Output of each layer, {@code [T, B, out_i]}. */
+        public List<Var> outputs() {
+            return outputs;
+        }
+
+        /** The last layer's output. */
+        public Var output() {
+            return outputs.get(outputs.size() - 1);
+        }
+
+        /** After {@link Tape#backward}, adds each bound variable's gradient into its parameter's gradient. */
+        public void accumulateGrads() {
+            for (var e : bound.entrySet()) {
+                e.getKey().grad().addScaled(e.getValue().grad(), 1f);
+            }
+        }
+    }
+}

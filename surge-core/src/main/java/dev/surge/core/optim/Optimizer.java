@@ -1,0 +1,30 @@
+package dev.surge.core.optim;
+
+import dev.surge.core.nn.Parameter;
+import java.util.List;
+
+/**
+ * Updates parameters in place from their accumulated gradients, with PyTorch's update rules. Optimizer state
+ * (momentum buffers, moment estimates) is kept per parameter, in the order given at construction.
+ */
+public sealed interface Optimizer permits Sgd, Adam {
+
+    /** One update of every parameter from its current gradient. */
+    void step();
+
+    /** The parameters this optimizer updates. */
+    List<Parameter> parameters();
+
+    /** Current learning rate. */
+    float learningRate();
+
+    /** Sets the learning rate (for schedules). */
+    void setLearningRate(float lr);
+
+    /** Zeroes every parameter's gradient. */
+    default void zeroGrad() {
+        for (Parameter p : parameters()) {
+            p.zeroGrad();
+        }
+    }
+}
