@@ -36,6 +36,16 @@ class GoldenCasesTest {
     }
 
     @Test
+    void blasBackendIsTheOneRequested() {
+        String want = System.getProperty("surge.blas", "auto");
+        String got = dev.surge.core.tensor.Blas.get().name();
+        if (!want.equals("auto")) {
+            assertEquals(want, got, "surge.blas=" + want + " must select that backend");
+        }
+        System.out.println("golden cases run with BLAS backend " + got);
+    }
+
+    @Test
     void allThirtyPublicCasesArePresent() throws Exception {
         assertEquals(30, files().size(), "expected the 30 public cases in the test resources");
     }

@@ -1,0 +1,58 @@
+package dev.surge.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code surge} command. */
+@Command(name = "surge", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Train spiking neural networks with surrogate gradients.",
+        subcommands = {GoldenCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line with the given output streams; returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            // A user's mistake or an environment problem gets one line, never a stack trace,
+            // unless SURGE_DEBUG is set.
+            if (System.getenv("SURGE_DEBUG") != null) {
+                ex.printStackTrace(err);
+            }
+            String msg = ex.getMessage() != null ? ex.getMessage() : ex.toString();
+            err.println("surge " + cmd.getCommandName() + ": " + msg);
+            return ex instanceof IllegalArgumentException ? 2 : 1;
+        });
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println("surge: " + ex.getMessage());
+            err.println("Try 'surge " + (ex.getCommandLine().getCommandName().equals("surge") ? ""
+                    : ex.getCommandLine().getCommandName() + " ") + "--help'.");
+            return 2;
+        });
+        return cl.execute(args);
+    }
+
+    /** Version from the jar manifest, or "dev". */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"surge " + (v != null ? v : "dev"), "Java " + System.getProperty("java.version"),
+                    "BLAS " + dev.surge.core.tensor.Blas.get().name()};
+        }
+    }
+}
