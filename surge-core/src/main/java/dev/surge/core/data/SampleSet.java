@@ -1,0 +1,33 @@
+package dev.surge.core.data;
+
+import java.util.SplittableRandom;
+
+/**
+ * A labelled set of samples that become input sequences {@code [T, B, inputs]} one batch at a time. Samples may be
+ * stored compactly (events, pixels) and are encoded only when written into a batch.
+ */
+public interface SampleSet {
+    /** Number of samples. */
+    int size();
+
+    /** Input width (neurons or channels per time step). */
+    int inputs();
+
+    /** Time steps T of every sample. */
+    int steps();
+
+    /** Number of classes; labels are in {@code 0..classes()-1}. */
+    int classes();
+
+    /** The class of sample {@code index}. */
+    int label(int index);
+
+    /**
+     * Writes sample {@code index} into slot {@code slot} of a row-major {@code [T, batch, inputs]} array that the
+     * caller has zeroed: element {@code (t, slot, i)} is at {@code (t·batch + slot)·inputs + i}.
+     *
+     * @param rng randomness for stochastic encoders; the caller seeds it per (epoch, sample) so that results do not
+     *            depend on batch composition or thread count
+     */
+    void write(int index, float[] x, int slot, int batch, SplittableRandom rng);
+}
