@@ -1,0 +1,391 @@
+package dev.surge.core.train;
+
+import dev.surge.core.autograd.Tape;
+import dev.surge.core.autograd.Var;
+import dev.surge.core.data.SampleSet;
+import dev.surge.core.loss.Loss;
+import dev.surge.core.loss.Regularizer;
+import dev.surge.core.loss.Targets;
+import dev.surge.core.nn.Backend;
+import dev.surge.core.nn.Layer;
+import dev.surge.core.nn.Network;
+import dev.surge.core.nn.Parameter;
+import dev.surge.core.nn.SpikingSpec;
+import dev.surge.core.optim.Optimizer;
+import dev.surge.core.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Mini-batch backpropagation through time.
+ *
+ * <p>Each batch is split into {@code threads} contiguous chunks that run forward and backward in parallel, each on
+ * its own tape; chunk gradients (each scaled by its share of the batch) are then added into the parameters in chunk
+ * order, so the same seed and thread count give the same numbers bit for bit. Regularisers see each chunk's rates.
+ * The sample order of an epoch and the randomness of stochastic encoders are functions of (seed, epoch, sample), so
+ * neither depends on batch composition or on where a run was resumed.
+ */
+public final class Trainer implements AutoCloseable {
+
+    /**
+     * @param clipNorm global gradient-norm clip, or 0 for none
+     */
+    public record Config(int batchSize, long seed, int threads, Backend backend, Loss loss,
+                         List<Regularizer> regularizers, float clipNorm) {
+        public Config {
+            if (batchSize <= 0) {
+                throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
+            }
+            if (threads <= 0) {
+                throw new IllegalArgumentException("threads must be positive, got " + threads);
+            }
+            if (!(clipNorm >= 0)) {
+                throw new IllegalArgumentException("gradient clip must be >= 0, got " + clipNorm);
+            }
+            regularizers = List.copyOf(regularizers);
+        }
+    }
+
+    /**
+     * Totals over an epoch or evaluation.
+     *
+     * @param rates           per layer, spikes per neuron per time step (NaN for non-spiking layers)
+     * @param synopsPerSample synaptic operations (spikes × fan-out, input spikes included) per sample
+     */
+    public record Stats(double loss, double accuracy, double[] rates, double synopsPerSample, int samples) {
+    }
+
+    /** Called after every training batch. */
+    @FunctionalInterface
+    public interface BatchListener {
+        void batchDone(int batch, int batches, double loss, double accuracy);
+    }
+
+    private final Network net;
+    private final Optimizer opt;
+    private final Config cfg;
+    private final ExecutorService pool;
+
+    public Trainer(Network net, Optimizer opt, Config cfg) {
+        this.net = net;
+        this.opt = opt;
+        this.cfg = cfg;
+        this.pool = cfg.threads() > 1 ? Executors.newFixedThreadPool(cfg.threads(), r -> {
+            Thread t = new Thread(r, "surge-train");
+            t.setDaemon(true);
+            return t;
+        }) : null;
+    }
+
+    @Override
+    public void close() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The sample order of an epoch: a Fisher–Yates shuffle seeded by (seed, epoch). */
+    public static int[] permutation(long seed, int epoch, int n) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        SplittableRandom rng = new SplittableRandom(mix(seed, 0x5eed_0000L + epoch));
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    static long mix(long a, long b) {
+        long z = a * 0x9E3779B97F4A7C15L + b;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** One pass over {@code data} in shuffled order, updating the parameters after every batch. */
+    public Stats trainEpoch(SampleSet data, int epoch, BatchListener listener) {
+        checkShape(data);
+        int[] order = permutation(cfg.seed(), epoch, data.size());
+        int batches = (data.size() + cfg.batchSize() - 1) / cfg.batchSize();
+        Acc acc = new Acc(net.layers().size(), data.steps());
+        List<Parameter> params = new ArrayList<>(net.parameters().values());
+        for (int bi = 0; bi < batches; bi++) {
+            int from = bi * cfg.batchSize();
+            int to = Math.min(data.size(), from + cfg.batchSize());
+            int[] idx = java.util.Arrays.copyOfRange(order, from, to);
+            opt.zeroGrad();
+            List<Chunk> chunks = run(data, idx, epoch, true);
+            double batchLoss = 0;
+            int correct = 0;
+            for (Chunk c : chunks) {
+                c.pass.accumulateGrads();
+                batchLoss += c.loss * c.size / idx.length;
+                correct += c.correct;
+            }
+            guard(chunks, params, epoch, bi, batchLoss);
+            if (cfg.clipNorm() > 0) {
+                clip(params, cfg.clipNorm());
+            }
+            opt.step();
+            acc.add(chunks, batchLoss, idx.length);
+            if (listener != null) {
+                listener.batchDone(bi + 1, batches, batchLoss, (double) correct / idx.length);
+            }
+        }
+        return acc.stats();
+    }
+
+    /** Loss, accuracy, rates and synaptic operations on {@code data}, without updating anything. */
+    public Stats evaluate(SampleSet data) {
+        checkShape(data);
+        Acc acc = new Acc(net.layers().size(), data.steps());
+        int n = data.size();
+        for (int from = 0; from < n; from += cfg.batchSize()) {
+            int to = Math.min(n, from + cfg.batchSize());
+            int[] idx = new int[to - from];
+            for (int i = 0; i < idx.length; i++) {
+                idx[i] = from + i;
+            }
+            List<Chunk> chunks = run(data, idx, -1, false);
+            double l = 0;
+            for (Chunk c : chunks) {
+                l += c.loss * c.size / idx.length;
+            }
+            acc.add(chunks, l, idx.length);
+        }
+        return acc.stats();
+    }
+
+    /** Class predictions for the given samples (by the loss's decoding rule). */
+    public int[] predict(SampleSet data, int[] indices) {
+        int[] out = new int[indices.length];
+        for (int from = 0; from < indices.length; from += cfg.batchSize()) {
+            int to = Math.min(indices.length, from + cfg.batchSize());
+            int[] idx = java.util.Arrays.copyOfRange(indices, from, to);
+            List<Chunk> chunks = run(data, idx, -1, false);
+            int k = from;
+            for (Chunk c : chunks) {
+                for (int p : c.predictions) {
+                    out[k++] = p;
+                }
+            }
+        }
+        return out;
+    }
+
+    private void checkShape(SampleSet data) {
+        if (data.inputs() != net.inputs()) {
+            throw new IllegalArgumentException("the data has " + data.inputs() + " inputs but the network expects "
+                    + net.inputs());
+        }
+        if (data.classes() > net.outputs()) {
+            throw new IllegalArgumentException("the data has " + data.classes() + " classes but the network has only "
+                    + net.outputs() + " outputs");
+        }
+    }
+
+    /** The result of one chunk of a batch. */
+    private static final class Chunk {
+        int size;
+        double loss;
+        int correct;
+        int[] predictions;
+        Network.Pass pass;
+        double[] spikes;
+        double synops;
+    }
+
+    private List<Chunk> run(SampleSet data, int[] idx, int epoch, boolean train) {
+        int parts = Math.min(cfg.threads(), idx.length);
+        List<Chunk> result = new ArrayList<>(parts);
+        if (pool == null || parts == 1) {
+            for (int c = 0; c < parts; c++) {
+                result.add(chunk(data, idx, idx.length * c / parts, idx.length * (c + 1) / parts, epoch, train));
+            }
+            return result;
+        }
+        List<Future<Chunk>> fs = new ArrayList<>(parts);
+        for (int c = 0; c < parts; c++) {
+            int lo = idx.length * c / parts;
+            int hi = idx.length * (c + 1) / parts;
+            fs.add(pool.submit(() -> chunk(data, idx, lo, hi, epoch, train)));
+        }
+        for (Future<Chunk> f : fs) {
+            try {
+                result.add(f.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+        return result;
+    }
+
+    private Chunk chunk(SampleSet data, int[] idx, int lo, int hi, int epoch, boolean train) {
+        int bc = hi - lo;
+        int steps = data.steps();
+        int in = data.inputs();
+        float[] x = new float[steps * bc * in];
+        int[] labels = new int[bc];
+        for (int s = 0; s < bc; s++) {
+            int sample = idx[lo + s];
+            labels[s] = data.label(sample);
+            data.write(sample, x, s, bc, new SplittableRandom(mix(cfg.seed(), mix(epoch, sample))));
+        }
+        Tape tape = new Tape();
+        Network.Pass pass = net.forward(tape.constant(Tensor.of(x, steps, bc, in)), cfg.backend());
+        Var loss = cfg.loss().apply(pass.output(), Targets.of(labels));
+        for (Regularizer r : cfg.regularizers()) {
+            loss = loss.add(r.apply(pass.outputs()));
+        }
+        Chunk c = new Chunk();
+        c.size = bc;
+        c.loss = loss.item();
+        c.pass = pass;
+        c.predictions = Decoding.predict(cfg.loss(), pass.output().value());
+        for (int s = 0; s < bc; s++) {
+            if (c.predictions[s] == labels[s]) {
+                c.correct++;
+            }
+        }
+        countSpikes(c, x, pass);
+        if (train) {
+            tape.backward(loss, Tensor.scalar((float) bc / idx.length));
+        }
+        return c;
+    }
+
+    private void countSpikes(Chunk c, float[] x, Network.Pass pass) {
+        List<Layer> layers = net.layers();
+        c.spikes = new double[layers.size()];
+        double prevEvents = 0;
+        for (float v : x) {
+            if (v != 0f) {
+                prevEvents++;
+            }
+        }
+        double synops = 0;
+        for (int l = 0; l < layers.size(); l++) {
+            Layer layer = layers.get(l);
+            int out = layer.spec().out();
+            synops += prevEvents * out;
+            if (layer.spiking()) {
+                double s = pass.outputs().get(l).value().sum();
+                c.spikes[l] = s;
+                if (((SpikingSpec) layer.spec()).recurrent()) {
+                    synops += s * out;
+                }
+                prevEvents = s;
+            } else {
+                c.spikes[l] = Double.NaN;
+                prevEvents = 0;
+            }
+        }
+        c.synops = synops;
+    }
+
+    /** Stops on the first NaN or infinity, naming where it appeared. */
+    private void guard(List<Chunk> chunks, List<Parameter> params, int epoch, int batch, double loss) {
+        String where = "epoch " + (epoch + 1) + ", batch " + (batch + 1);
+        for (Chunk c : chunks) {
+            List<Var> outs = c.pass.outputs();
+            for (int l = 0; l < outs.size(); l++) {
+                Tensor o = outs.get(l).value();
+                float[] d = o.data();
+                for (int i = 0; i < d.length; i++) {
+                    if (!Float.isFinite(d[i])) {
+                        int perStep = o.size() / o.dim(0);
+                        throw new TrainingDivergedException("non-finite value (" + d[i] + ") in the output of layer "
+                                + l + " at time step " + (i / perStep) + " (" + where + ")");
+                    }
+                }
+            }
+        }
+        if (!Double.isFinite(loss)) {
+            throw new TrainingDivergedException("the loss became " + loss + " (" + where + ")");
+        }
+        Map<String, Parameter> named = net.parameters();
+        for (var e : named.entrySet()) {
+            for (float g : e.getValue().grad().data()) {
+                if (!Float.isFinite(g)) {
+                    throw new TrainingDivergedException("non-finite gradient (" + g + ") for " + e.getKey() + " ("
+                            + where + ")");
+                }
+            }
+        }
+    }
+
+    /** Scales all gradients so that their global norm is at most {@code max}. */
+    static void clip(List<Parameter> params, float max) {
+        double sq = 0;
+        for (Parameter p : params) {
+            for (float g : p.grad().data()) {
+                sq += (double) g * g;
+            }
+        }
+        double norm = Math.sqrt(sq);
+        if (norm > max) {
+            float s = (float) (max / (norm + 1e-6));
+            for (Parameter p : params) {
+                float[] g = p.grad().data();
+                for (int i = 0; i < g.length; i++) {
+                    g[i] *= s;
+                }
+            }
+        }
+    }
+
+    /** Running totals. */
+    private final class Acc {
+        double lossSum;
+        int samples;
+        int correct;
+        final double[] spikes;
+        double synops;
+
+        final int steps;
+
+        Acc(int layers, int steps) {
+            this.spikes = new double[layers];
+            this.steps = steps;
+        }
+
+        void add(List<Chunk> chunks, double batchLoss, int n) {
+            lossSum += batchLoss * n;
+            samples += n;
+            for (Chunk c : chunks) {
+                correct += c.correct;
+                synops += c.synops;
+                for (int l = 0; l < spikes.length; l++) {
+                    spikes[l] += c.spikes[l];
+                }
+            }
+        }
+
+        Stats stats() {
+            double[] rates = new double[spikes.length];
+            for (int l = 0; l < spikes.length; l++) {
+                int out = net.layers().get(l).spec().out();
+                rates[l] = Double.isNaN(spikes[l]) ? Double.NaN : spikes[l] / ((double) out * Math.max(1, samples) * steps);
+            }
+            return new Stats(lossSum / Math.max(1, samples), (double) correct / Math.max(1, samples), rates,
+                    synops / Math.max(1, samples), samples);
+        }
+    }
+}
