@@ -362,6 +362,14 @@ public final class Ops {
         if (perm.length != r) {
             throw new IllegalArgumentException("permute " + Arrays.toString(perm) + " for shape " + Shapes.str(s));
         }
+        boolean[] seen = new boolean[r];
+        for (int p : perm) {
+            if (p < 0 || p >= r || seen[p]) {
+                throw new IllegalArgumentException("permute " + Arrays.toString(perm) + " is not a permutation of 0.."
+                        + (r - 1));
+            }
+            seen[p] = true;
+        }
         int[] inStride = new int[r];
         int st = 1;
         for (int i = r - 1; i >= 0; i--) {
