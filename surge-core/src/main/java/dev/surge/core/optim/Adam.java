@@ -85,6 +85,43 @@ public final class Adam implements Optimizer {
         }
     }
 
+    @Override
+    public java.util.Map<String, dev.surge.core.tensor.Tensor> state() {
+        java.util.Map<String, dev.surge.core.tensor.Tensor> s = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < params.size(); i++) {
+            int[] shape = params.get(i).value().shape();
+            s.put("m." + i, dev.surge.core.tensor.Tensor.of(m[i].clone(), shape));
+            s.put("v." + i, dev.surge.core.tensor.Tensor.of(v[i].clone(), shape));
+        }
+        s.put("step", dev.surge.core.tensor.Tensor.scalar(t));
+        return s;
+    }
+
+    @Override
+    public void loadState(java.util.Map<String, dev.surge.core.tensor.Tensor> state) {
+        for (int i = 0; i < params.size(); i++) {
+            copyInto(state, "m." + i, m[i]);
+            copyInto(state, "v." + i, v[i]);
+        }
+        dev.surge.core.tensor.Tensor st = state.get("step");
+        if (st == null || st.size() != 1) {
+            throw new IllegalArgumentException("optimizer state: missing 'step'");
+        }
+        t = (int) st.item();
+    }
+
+    static void copyInto(java.util.Map<String, dev.surge.core.tensor.Tensor> state, String key, float[] dst) {
+        dev.surge.core.tensor.Tensor x = state.get(key);
+        if (x == null) {
+            throw new IllegalArgumentException("optimizer state: missing '" + key + "'");
+        }
+        if (x.size() != dst.length) {
+            throw new IllegalArgumentException("optimizer state: '" + key + "' has " + x.size() + " values, expected "
+                    + dst.length);
+        }
+        System.arraycopy(x.data(), 0, dst, 0, dst.length);
+    }
+
     /** Steps taken so far. */
     public int steps() {
         return t;

@@ -21,6 +21,16 @@ public sealed interface Optimizer permits Sgd, Adam {
     /** Sets the learning rate (for schedules). */
     void setLearningRate(float lr);
 
+    /**
+     * The optimizer's internal state as tensors (moment estimates, momentum buffers, step count), keyed by
+     * parameter position, e.g. {@code m.0}, {@code v.0}, {@code step}; with {@link #loadState} it resumes a run bit
+     * for bit.
+     */
+    java.util.Map<String, dev.surge.core.tensor.Tensor> state();
+
+    /** Restores a state from {@link #state}; shapes must match the parameters. */
+    void loadState(java.util.Map<String, dev.surge.core.tensor.Tensor> state);
+
     /** Zeroes every parameter's gradient. */
     default void zeroGrad() {
         for (Parameter p : parameters()) {

@@ -47,6 +47,29 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
+    public java.util.Map<String, dev.surge.core.tensor.Tensor> state() {
+        java.util.Map<String, dev.surge.core.tensor.Tensor> s = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < params.size(); i++) {
+            if (buf[i] != null) {
+                s.put("buf." + i, dev.surge.core.tensor.Tensor.of(buf[i].clone(), params.get(i).value().shape()));
+            }
+        }
+        return s;
+    }
+
+    @Override
+    public void loadState(java.util.Map<String, dev.surge.core.tensor.Tensor> state) {
+        for (int i = 0; i < params.size(); i++) {
+            if (state.containsKey("buf." + i)) {
+                buf[i] = new float[params.get(i).value().size()];
+                Adam.copyInto(state, "buf." + i, buf[i]);
+            } else {
+                buf[i] = null;
+            }
+        }
+    }
+
+    @Override
     public List<Parameter> parameters() {
         return params;
     }

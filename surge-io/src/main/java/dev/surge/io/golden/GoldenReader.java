@@ -72,6 +72,43 @@ public final class GoldenReader {
         return cases;
     }
 
+    /**
+     * A model file: {@code {"inputs": N (optional), "layers": [layer, ...]}} with layers in the vocabulary of the
+     * golden cases ({@code lif}, {@code if}, {@code synaptic}, {@code alif}, {@code li} and their fields).
+     *
+     * @return the input width (or -1 if the file does not fix it) and the layers
+     */
+    public static ModelFile readModel(Path file) throws GoldenFormatException {
+        String src = file.toString();
+        JsonNode root;
+        try {
+            root = JSON.readTree(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            throw new GoldenFormatException(src, null, "no such file");
+        } catch (JsonProcessingException e) {
+            throw new GoldenFormatException(src, null, "not valid JSON (line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr() + "): " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new GoldenFormatException(src, null, "cannot read: " + e.getMessage());
+        }
+        F m = new F(src, "", root).obj();
+        m.onlyKeys(Set.of("inputs", "layers", "description"));
+        int inputs = m.has("inputs") ? m.get("inputs").positive() : -1;
+        F layersF = m.get("layers").array();
+        if (layersF.node.isEmpty()) {
+            throw layersF.err("no layers");
+        }
+        List<LayerSpec> layers = new ArrayList<>();
+        for (int i = 0; i < layersF.node.size(); i++) {
+            layers.add(layer(layersF.at(i)));
+        }
+        return new ModelFile(inputs, List.copyOf(layers));
+    }
+
+    /** The content of a model file. */
+    public record ModelFile(int inputs, List<LayerSpec> layers) {
+    }
+
     /** A JSON node with its path, for messages. */
     private record F(String src, String path, JsonNode node) {
         GoldenFormatException err(String msg) {
