@@ -64,11 +64,15 @@ public final class Ops {
         float[] bs = b.value().data();
         int[] so = Shapes.broadcast(op, sa, sb);
         int n = Shapes.checkedSize(so);
-        final int[] ia = Arrays.equals(sa, so) ? null : Shapes.broadcastIndex(sa, so);
-        final int[] ib = Arrays.equals(sb, so) ? null : Shapes.broadcastIndex(sb, so);
+        // Index of each operand for output element i: i itself (same shape), i % size (the operand's shape is a
+        // suffix of the output's: bias vectors, per-neuron parameters, scalars), or a precomputed map.
+        final int ma = as.length == 0 ? 1 : (isSuffix(sa, so) ? as.length : 0);
+        final int mb = bs.length == 0 ? 1 : (isSuffix(sb, so) ? bs.length : 0);
+        final int[] ia = ma == 0 ? Shapes.broadcastIndex(sa, so) : null;
+        final int[] ib = mb == 0 ? Shapes.broadcastIndex(sb, so) : null;
         float[] ys = new float[n];
         for (int i = 0; i < n; i++) {
-            ys[i] = f.apply(as[ia == null ? i : ia[i]], bs[ib == null ? i : ib[i]]);
+            ys[i] = f.apply(as[ia == null ? i % ma : ia[i]], bs[ib == null ? i % mb : ib[i]]);
         }
         Tensor out = Tensor.of(ys, so);
         return a.tape().record(out, g -> {
@@ -76,18 +80,36 @@ public final class Ops {
             if (a.requiresGrad()) {
                 float[] ga = a.gradData();
                 for (int i = 0; i < n; i++) {
-                    int ja = ia == null ? i : ia[i];
-                    ga[ja] += gs[i] * da.apply(as[ja], bs[ib == null ? i : ib[i]], ys[i]);
+                    int ja = ia == null ? i % ma : ia[i];
+                    ga[ja] += gs[i] * da.apply(as[ja], bs[ib == null ? i % mb : ib[i]], ys[i]);
                 }
             }
             if (b.requiresGrad()) {
                 float[] gb = b.gradData();
                 for (int i = 0; i < n; i++) {
-                    int jb = ib == null ? i : ib[i];
-                    gb[jb] += gs[i] * db.apply(as[ia == null ? i : ia[i]], bs[jb], ys[i]);
+                    int jb = ib == null ? i % mb : ib[i];
+                    gb[jb] += gs[i] * db.apply(as[ia == null ? i % ma : ia[i]], bs[jb], ys[i]);
                 }
             }
         }, a, b);
+    }
+
+    /** Whether {@code s}, without leading 1s, equals the trailing dimensions of {@code out}. */
+    private static boolean isSuffix(int[] s, int[] out) {
+        int lead = 0;
+        while (lead < s.length && s[lead] == 1) {
+            lead++;
+        }
+        int len = s.length - lead;
+        if (len > out.length) {
+            return false;
+        }
+        for (int i = 0; i < len; i++) {
+            if (s[lead + i] != out[out.length - len + i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static Var add(Var a, Var b) {

@@ -107,9 +107,14 @@ public final class FusedLif {
             float[] gvNext = new float[bn];
             float[] gTh = new float[n];
             float[] gBeta = new float[n];
-            float[] gVt = rec ? new float[n * n] : null;
+            float[] gsRec = rec ? new float[bn] : null;
             float[] gs = new float[n];
+            dev.surge.core.tensor.Blas blas = dev.surge.core.tensor.Blas.get();
             for (int t = steps - 1; t >= 0; t--) {
+                if (rec && t < steps - 1) {
+                    // gradient reaching s_t through the recurrent input of step t+1: gv_{t+1}[B,N] · V[N,N]
+                    blas.sgemm(false, false, batch, n, n, 1f, gvNext, 0, n, vw, 0, n, 0f, gsRec, 0, n);
+                }
                 for (int b = 0; b < batch; b++) {
                     int base = t * bn + b * n;
                     int prev = base - bn;
@@ -118,13 +123,7 @@ public final class FusedLif {
                     if (t < steps - 1) {
                         if (rec) {
                             for (int k = 0; k < n; k++) {
-                                float gk = gvNext[nb + k];
-                                if (gk != 0f) {
-                                    int row = k * n;
-                                    for (int j = 0; j < n; j++) {
-                                        gs[j] += gk * vw[row + j];
-                                    }
-                                }
+                                gs[k] += gsRec[nb + k];
                             }
                         }
                         if (attached && reset == Reset.SUBTRACT) {
@@ -156,21 +155,14 @@ public final class FusedLif {
                         }
                         gvNext[nb + k] = gv;
                     }
-                    if (rec && t > 0) {
-                        for (int j = 0; j < n; j++) {
-                            if (s[prev + j] != 0) {
-                                int row = j * n;
-                                for (int k = 0; k < n; k++) {
-                                    gVt[row + k] += gvNext[nb + k];
-                                }
-                            }
-                        }
-                    }
                 }
             }
             currents.accumulate(gCur);
-            if (rec) {
-                recurrentWeights.accumulate(transpose(gVt, n));
+            if (rec && steps > 1) {
+                // ∂L/∂V = Σ_t gv_tᵀ · s_{t−1}: one GEMM over all steps, [N, (T−1)B] · [(T−1)B, N]
+                float[] gV = new float[n * n];
+                blas.sgemm(true, false, n, n, (steps - 1) * batch, 1f, gCur, bn, n, out, 0, n, 0f, gV, 0, n);
+                recurrentWeights.accumulate(gV);
             }
             if (betaVar != null) {
                 betaVar.accumulate(gBeta);
