@@ -31,14 +31,14 @@ public final class Idx {
         try (DataInputStream in = open(file)) {
             int magic = header(in, file, "magic number");
             if (magic != 0x00000803) {
-                throw new DataFormatException(file + ": bad magic number 0x" + String.format("%08x", magic)
+                throw new DataFormatException(file, "bad magic number 0x" + String.format("%08x", magic)
                         + " (expected 0x00000803 for an IDX image file)");
             }
             int n = header(in, file, "image count");
             int rows = header(in, file, "row count");
             int cols = header(in, file, "column count");
             if (n < 0 || rows <= 0 || cols <= 0 || (long) rows * cols > 1 << 24) {
-                throw new DataFormatException(file + ": implausible dimensions " + n + "×" + rows + "×" + cols);
+                throw new DataFormatException(file, "implausible dimensions " + n + "×" + rows + "×" + cols);
             }
             byte[][] px = new byte[n][rows * cols];
             for (int i = 0; i < n; i++) {
@@ -52,12 +52,12 @@ public final class Idx {
         try (DataInputStream in = open(file)) {
             int magic = header(in, file, "magic number");
             if (magic != 0x00000801) {
-                throw new DataFormatException(file + ": bad magic number 0x" + String.format("%08x", magic)
+                throw new DataFormatException(file, "bad magic number 0x" + String.format("%08x", magic)
                         + " (expected 0x00000801 for an IDX label file)");
             }
             int n = header(in, file, "label count");
             if (n < 0) {
-                throw new DataFormatException(file + ": negative label count " + n);
+                throw new DataFormatException(file, "negative label count " + n);
             }
             byte[] b = new byte[n];
             readFully(in, b, file, "labels", 8);
@@ -74,7 +74,7 @@ public final class Idx {
         try {
             raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         } catch (NoSuchFileException e) {
-            throw new DataFormatException(file + ": no such file");
+            throw new DataFormatException(file, "no such file");
         }
         raw.mark(2);
         int b0 = raw.read();
@@ -85,7 +85,7 @@ public final class Idx {
                 raw = new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16);
             } catch (ZipException | EOFException e) {
                 raw.close();
-                throw new DataFormatException(file + ": not a valid gzip file: " + e.getMessage());
+                throw new DataFormatException(file, "not a valid gzip file: " + e.getMessage());
             }
         }
         return new DataInputStream(raw);
@@ -95,9 +95,9 @@ public final class Idx {
         try {
             return in.readInt();
         } catch (EOFException e) {
-            throw new DataFormatException(file + ": truncated in the header (reading the " + what + ")");
+            throw new DataFormatException(file, "truncated in the header (reading the " + what + ")");
         } catch (ZipException e) {
-            throw new DataFormatException(file + ": gzip data is corrupt: " + e.getMessage());
+            throw new DataFormatException(file, "gzip data is corrupt: " + e.getMessage());
         }
     }
 
@@ -113,14 +113,14 @@ public final class Idx {
                 got += r;
             }
         } catch (ZipException e) {
-            throw new DataFormatException(file + ": gzip data is corrupt at byte " + (offset + got)
+            throw new DataFormatException(file, "gzip data is corrupt at byte " + (offset + got)
                     + " of the uncompressed stream: " + e.getMessage());
         } catch (EOFException e) {
-            throw new DataFormatException(file + ": gzip stream ends early at byte " + (offset + got)
+            throw new DataFormatException(file, "gzip stream ends early at byte " + (offset + got)
                     + " of the uncompressed stream (truncated download?)");
         }
         if (got < b.length) {
-            throw new DataFormatException(file + ": truncated: " + what + " needs " + b.length + " bytes from offset "
+            throw new DataFormatException(file, "truncated: " + what + " needs " + b.length + " bytes from offset "
                     + offset + " but the file ends after " + got);
         }
     }

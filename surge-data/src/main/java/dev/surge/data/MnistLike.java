@@ -162,7 +162,7 @@ public enum MnistLike {
         Path img = find(dir, FILES.get(train ? 0 : 2));
         Path lab = find(dir, FILES.get(train ? 1 : 3));
         if (img == null || lab == null) {
-            throw new DataFormatException(dir + ": missing " + (img == null ? FILES.get(train ? 0 : 2)
+            throw new DataFormatException(dir, "missing " + (img == null ? FILES.get(train ? 0 : 2)
                     : FILES.get(train ? 1 : 3)) + "(.gz)");
         }
         Idx.Images images = Idx.readImages(img);
@@ -173,7 +173,7 @@ public enum MnistLike {
         }
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] > 9) {
-                throw new DataFormatException(lab + ": label " + i + " is " + labels[i] + ", outside 0..9");
+                throw new DataFormatException(lab, "label " + i + " is " + labels[i] + ", outside 0..9");
             }
         }
         return new Split(images, labels);
