@@ -113,6 +113,18 @@ public final class Ops {
     }
 
     public static Var add(Var a, Var b) {
+        if (Arrays.equals(a.shape(), b.shape())) {
+            float[] x = a.value().data();
+            float[] y = b.value().data();
+            float[] z = new float[x.length];
+            for (int i = 0; i < z.length; i++) {
+                z[i] = x[i] + y[i];
+            }
+            return a.tape().record(Tensor.of(z, a.shape()), g -> {
+                a.accumulate(g.data());
+                b.accumulate(g.data());
+            }, a, b);
+        }
         return binary("add", a, b, (x, y) -> x + y, (x, y, o) -> 1f, (x, y, o) -> 1f);
     }
 
@@ -121,6 +133,29 @@ public final class Ops {
     }
 
     public static Var mul(Var a, Var b) {
+        if (Arrays.equals(a.shape(), b.shape())) {
+            float[] x = a.value().data();
+            float[] y = b.value().data();
+            float[] z = new float[x.length];
+            for (int i = 0; i < z.length; i++) {
+                z[i] = x[i] * y[i];
+            }
+            return a.tape().record(Tensor.of(z, a.shape()), g -> {
+                float[] gs = g.data();
+                if (a.requiresGrad()) {
+                    float[] ga = a.gradData();
+                    for (int i = 0; i < ga.length; i++) {
+                        ga[i] += gs[i] * y[i];
+                    }
+                }
+                if (b.requiresGrad()) {
+                    float[] gb = b.gradData();
+                    for (int i = 0; i < gb.length; i++) {
+                        gb[i] += gs[i] * x[i];
+                    }
+                }
+            }, a, b);
+        }
         return binary("mul", a, b, (x, y) -> x * y, (x, y, o) -> y, (x, y, o) -> x);
     }
 
@@ -241,6 +276,50 @@ public final class Ops {
         }, a, b);
     }
 
+    /**
+     * The affine map {@code x·Wᵀ + b} for {@code x [M, K]}, {@code W [N, K]} (PyTorch's layout) and {@code b [N]}, with
+     * the bias folded into the GEMM; backward {@code ∂x = g·W}, {@code ∂W = gᵀ·x}, {@code ∂b = Σ_rows g}.
+     */
+    public static Var linear(Var x, Var w, Var b) {
+        int[] sx = x.shape();
+        int[] sw = w.shape();
+        if (sx.length != 2 || sw.length != 2 || sx[1] != sw[1]) {
+            throw new IllegalArgumentException("linear: input " + Shapes.str(sx) + " does not fit weight "
+                    + Shapes.str(sw) + " ([out, in])");
+        }
+        int m = sx[0];
+        int k = sx[1];
+        int n = sw[0];
+        if (b.value().size() != n) {
+            throw new IllegalArgumentException("linear: bias " + Shapes.str(b.shape()) + " for " + n + " outputs");
+        }
+        float[] bias = b.value().data();
+        float[] ys = new float[m * n];
+        for (int i = 0; i < m; i++) {
+            System.arraycopy(bias, 0, ys, i * n, n);
+        }
+        Blas.get().sgemm(false, true, m, n, k, 1f, x.value().data(), 0, k, w.value().data(), 0, k, 1f, ys, 0, n);
+        return x.tape().record(Tensor.of(ys, m, n), g -> {
+            Blas blas = Blas.get();
+            float[] gd = g.data();
+            if (x.requiresGrad()) {
+                blas.sgemm(false, false, m, k, n, 1f, gd, 0, n, w.value().data(), 0, k, 1f, x.gradData(), 0, k);
+            }
+            if (w.requiresGrad()) {
+                blas.sgemm(true, false, n, k, m, 1f, gd, 0, n, x.value().data(), 0, k, 1f, w.gradData(), 0, k);
+            }
+            if (b.requiresGrad()) {
+                float[] gb = b.gradData();
+                for (int i = 0; i < m; i++) {
+                    int row = i * n;
+                    for (int j = 0; j < n; j++) {
+                        gb[j] += gd[row + j];
+                    }
+                }
+            }
+        }, x, w, b);
+    }
+
     // ------------------------------------------------------------------ reductions
 
     public static Var sumAll(Var x) {
@@ -357,8 +436,9 @@ public final class Ops {
 
     // ------------------------------------------------------------------ shape
 
+    /** Same data under a new shape (values are never mutated by ops, so the array is shared). */
     public static Var reshape(Var x, int... shape) {
-        Tensor out = x.value().copy().reshape(shape);
+        Tensor out = x.value().reshape(shape);
         return x.tape().record(out, g -> x.accumulate(g.data()), x);
     }
 

@@ -111,6 +111,8 @@ public final class Var {
     // ---- linear algebra ----
     public Var matmul(Var o) { return Ops.matmul(this, false, o, false); }
     public Var matmul(boolean transThis, Var o, boolean transO) { return Ops.matmul(this, transThis, o, transO); }
+    /** {@code this·Wᵀ + b} for this {@code [M, K]}, W {@code [N, K]}, b {@code [N]}. */
+    public Var linear(Var w, Var b) { return Ops.linear(this, w, b); }
 
     // ---- reductions ----
     public Var sum() { return Ops.sumAll(this); }

@@ -88,8 +88,7 @@ public final class Layer {
         }
         Var w = bind.apply(params.get("W"));
         Var b = bind.apply(params.get("b"));
-        Var currents = Ops.add(in.reshape(steps * batch, inputs).matmul(false, w, true), b)
-                .reshape(steps, batch, spec.out());
+        Var currents = Ops.linear(in.reshape(steps * batch, inputs), w, b).reshape(steps, batch, spec.out());
         Var beta = params.containsKey("beta") ? bind.apply(params.get("beta")) : null;
         if (spec instanceof ReadoutSpec r) {
             return backend == Backend.FUSED ? FusedLif.readout(currents, beta, r.beta())

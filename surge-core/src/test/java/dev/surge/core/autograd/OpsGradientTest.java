@@ -321,6 +321,11 @@ final class OpsGradientTest {
     // ------------------------------------------------------------------ matmul
 
     @Test
+    void linearBackwardMatchesFiniteDifferencesForInputWeightAndBias() {
+        assertGradientsMatch(v -> v[0].linear(v[1], v[2]), randn(70, 5, 4), randn(71, 3, 4), randn(72, 3));
+    }
+
+    @Test
     void matmulBackwardMatchesFiniteDifferencesInAllFourTransposeCombinations() {
         int m = 3;
         int k = 4;
