@@ -1,0 +1,47 @@
+package dev.surge.cli;
+
+import dev.surge.core.nn.LayerSpec;
+import dev.surge.core.nn.ReadoutSpec;
+import dev.surge.core.nn.SpikingSpec;
+import dev.surge.core.surrogate.Surrogate;
+import java.util.List;
+import java.util.Map;
+
+/** Named model architectures for {@code --model}. */
+final class Presets {
+    private Presets() {
+    }
+
+    static final Map<String, String> DESCRIPTIONS = Map.of(
+            "recurrent", "inputs → 128 recurrent LIF (β 0.95) → leaky readout",
+            "ff", "inputs → 256 LIF (β 0.9) → leaky readout",
+            "ff-wide", "inputs → 1000 LIF (β 0.9) → leaky readout",
+            "ff-deep", "inputs → 256 LIF → 256 LIF (β 0.9) → leaky readout");
+
+    /** The preset a dataset uses when {@code --model} is not given. */
+    static String defaultFor(String dataset) {
+        return switch (dataset) {
+            case "fashion-mnist", "mnist" -> "ff-wide";
+            case "nmnist" -> "ff";
+            default -> "recurrent";
+        };
+    }
+
+    static List<LayerSpec> build(String name, int classes, Surrogate surrogate) {
+        SpikingSpec base = SpikingSpec.lif(1).withSurrogate(surrogate);
+        return switch (name) {
+            case "recurrent" -> List.of(lif(base, 128, 0.95f).withRecurrent(true), ReadoutSpec.of(classes, 0.95f));
+            case "ff" -> List.of(lif(base, 256, 0.9f), ReadoutSpec.of(classes, 0.9f));
+            case "ff-wide" -> List.of(lif(base, 1000, 0.9f), ReadoutSpec.of(classes, 0.9f));
+            case "ff-deep" -> List.of(lif(base, 256, 0.9f), lif(base, 256, 0.9f), ReadoutSpec.of(classes, 0.9f));
+            default -> throw new IllegalArgumentException("unknown model preset '" + name + "'; known: "
+                    + String.join(", ", new java.util.TreeSet<>(DESCRIPTIONS.keySet()))
+                    + " (or the path of a JSON model file)");
+        };
+    }
+
+    private static SpikingSpec lif(SpikingSpec base, int n, float beta) {
+        return new SpikingSpec(base.kind(), n, beta, base.threshold(), base.reset(), base.detachReset(),
+                base.surrogate(), false, false, false, 0, 0f, 0f, 0f, null);
+    }
+}

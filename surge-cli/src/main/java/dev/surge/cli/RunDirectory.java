@@ -1,0 +1,168 @@
+package dev.surge.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.surge.core.nn.LayerSpec;
+import dev.surge.core.nn.Network;
+import dev.surge.core.nn.Parameter;
+import dev.surge.core.optim.Optimizer;
+import dev.surge.core.tensor.Tensor;
+import dev.surge.io.AtomicFiles;
+import dev.surge.io.golden.ModelJson;
+import dev.surge.io.safetensors.Safetensors;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A run directory: {@code config.json}, {@code model.json} (architecture), {@code metrics.jsonl} (one line per
+ * epoch), {@code model.safetensors} (parameters, PyTorch-style names), {@code checkpoint.safetensors} (parameters,
+ * optimizer state and the epoch, for {@code --resume}), {@code result.json} and PNG plots. Every file is written to a
+ * temporary file and renamed into place, so an interrupted run never leaves a damaged file behind.
+ */
+final class RunDirectory {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final List<String> OWN_FILES = List.of("config.json", "model.json", "metrics.jsonl", "model.safetensors",
+            "checkpoint.safetensors", "result.json", "learning_curves.png", "raster.png", "membrane.png");
+
+    private final Path dir;
+    private double previousSeconds;
+
+    private RunDirectory(Path dir) {
+        this.dir = dir;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    double previousSeconds() {
+        return previousSeconds;
+    }
+
+    static RunDirectory open(Path dir, boolean resume, boolean force) throws IOException {
+        if (resume) {
+            if (!Files.isRegularFile(dir.resolve("checkpoint.safetensors")) || !Files.isRegularFile(dir.resolve("config.json"))) {
+                throw new IllegalArgumentException("--resume: " + dir + " holds no checkpoint to resume"
+                        + " (expected config.json and checkpoint.safetensors)");
+            }
+            return new RunDirectory(dir);
+        }
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("--out " + dir + " exists and is not a directory");
+        }
+        if (Files.isDirectory(dir)) {
+            boolean empty;
+            try (Stream<Path> s = Files.list(dir)) {
+                empty = s.findAny().isEmpty();
+            }
+            if (!empty) {
+                if (!force) {
+                    throw new IllegalArgumentException("run directory " + dir + " already exists; use --resume to "
+                            + "continue it or --force to overwrite it");
+                }
+                for (String f : OWN_FILES) {
+                    Files.deleteIfExists(dir.resolve(f));
+                }
+            }
+        }
+        Files.createDirectories(dir);
+        return new RunDirectory(dir);
+    }
+
+    JsonNode readConfig() throws IOException {
+        return JSON.readTree(dir.resolve("config.json").toFile());
+    }
+
+    void writeConfig(ObjectNode cfg, List<LayerSpec> layers, int inputs) throws IOException {
+        AtomicFiles.writeString(dir.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(cfg) + "\n");
+        AtomicFiles.writeString(dir.resolve("model.json"),
+                JSON.writerWithDefaultPrettyPrinter().writeValueAsString(ModelJson.toJson(inputs, layers)) + "\n");
+    }
+
+    /** Metrics first, then the checkpoint: a crash in between leaves a metrics line that restore drops. */
+    void saveEpoch(Network net, Optimizer opt, ObjectNode line, List<ObjectNode> history, double trainSeconds)
+            throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (ObjectNode h : history) {
+            sb.append(JSON.writeValueAsString(h)).append('\n');
+        }
+        AtomicFiles.writeString(dir.resolve("metrics.jsonl"), sb.toString());
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        for (var e : net.parameters().entrySet()) {
+            params.put(e.getKey(), e.getValue().value());
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", "pt");
+        meta.put("architecture", Files.readString(dir.resolve("model.json"), StandardCharsets.UTF_8).strip());
+        Safetensors.write(dir.resolve("model.safetensors"), params, meta);
+        Map<String, Tensor> ck = new LinkedHashMap<>(params);
+        for (var e : opt.state().entrySet()) {
+            ck.put("optimizer." + e.getKey(), e.getValue());
+        }
+        Map<String, String> ckMeta = new LinkedHashMap<>();
+        ckMeta.put("epoch", Integer.toString(history.size()));
+        ckMeta.put("train_seconds", Double.toString(trainSeconds));
+        Safetensors.write(dir.resolve("checkpoint.safetensors"), ck, ckMeta);
+    }
+
+    /** Loads the checkpoint into the network and optimizer; fills {@code history}; returns the epochs done. */
+    int restore(Network net, Optimizer opt, List<ObjectNode> history) throws IOException {
+        Path ck = dir.resolve("checkpoint.safetensors");
+        Map<String, Tensor> t = Safetensors.read(ck);
+        Map<String, String> meta = Safetensors.readMetadata(ck);
+        int epoch;
+        try {
+            epoch = Integer.parseInt(meta.getOrDefault("epoch", ""));
+            previousSeconds = Double.parseDouble(meta.getOrDefault("train_seconds", "0"));
+        } catch (NumberFormatException e) {
+            throw new IOException(ck + ": metadata 'epoch' is missing or not a number");
+        }
+        for (Map.Entry<String, Parameter> e : net.parameters().entrySet()) {
+            Tensor v = t.get(e.getKey());
+            if (v == null) {
+                throw new IOException(ck + ": missing tensor '" + e.getKey() + "' (was the model changed?)");
+            }
+            if (!v.sameShape(e.getValue().value())) {
+                throw new IOException(ck + ": tensor '" + e.getKey() + "' has shape "
+                        + java.util.Arrays.toString(v.shape()) + ", the model needs "
+                        + java.util.Arrays.toString(e.getValue().value().shape()));
+            }
+            e.getValue().set(v);
+        }
+        Map<String, Tensor> st = new LinkedHashMap<>();
+        for (var e : t.entrySet()) {
+            if (e.getKey().startsWith("optimizer.")) {
+                st.put(e.getKey().substring("optimizer.".length()), e.getValue());
+            }
+        }
+        try {
+            opt.loadState(st);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(ck + ": " + e.getMessage());
+        }
+        Path metrics = dir.resolve("metrics.jsonl");
+        if (Files.isRegularFile(metrics)) {
+            for (String l : Files.readAllLines(metrics, StandardCharsets.UTF_8)) {
+                if (!l.isBlank() && history.size() < epoch) {
+                    history.add((ObjectNode) JSON.readTree(l));
+                }
+            }
+        }
+        return epoch;
+    }
+
+    void writeResult(ObjectNode result) throws IOException {
+        AtomicFiles.writeString(dir.resolve("result.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result) + "\n");
+    }
+
+    void writeBytes(String name, byte[] bytes) throws IOException {
+        AtomicFiles.writeAtomically(dir.resolve(name), os -> os.write(bytes));
+    }
+}

@@ -1,0 +1,413 @@
+package dev.surge.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.surge.core.loss.Loss;
+import dev.surge.core.nn.Backend;
+import dev.surge.core.nn.LayerSpec;
+import dev.surge.core.nn.Network;
+import dev.surge.core.nn.Parameter;
+import dev.surge.core.optim.Adam;
+import dev.surge.core.optim.Optimizer;
+import dev.surge.core.optim.Sgd;
+import dev.surge.core.surrogate.Surrogate;
+import dev.surge.core.train.Schedule;
+import dev.surge.core.train.Trainer;
+import dev.surge.core.train.TrainingDivergedException;
+import dev.surge.io.golden.GoldenFormatException;
+import dev.surge.io.golden.GoldenReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code surge train}: trains a spiking network by BPTT on a built-in or downloaded dataset and writes a run
+ * directory (config, metrics, model, plots). With no arguments: a recurrent LIF network on Randman.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Train a spiking network by backpropagation through time.",
+        footer = {"", "Model presets: recurrent, ff, ff-wide, ff-deep (or a JSON model file).",
+            "Exit status: 0 done, 1 training diverged (NaN/Inf; the last good checkpoint is kept), 2 bad input."})
+final class TrainCommand implements Callable<Integer> {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = "--dataset", defaultValue = "randman",
+            description = "randman, fashion-mnist, mnist, shd, ssc or nmnist (default: ${DEFAULT-VALUE}).")
+    String dataset;
+
+    @Option(names = "--model", description = "A preset name or a JSON model file (default: per dataset).")
+    String model;
+
+    @Option(names = "--epochs", description = "Epochs (default: 40 for randman, 20 otherwise).")
+    Integer epochs;
+
+    @Option(names = "--batch-size", defaultValue = "128", description = "Samples per batch (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--lr", defaultValue = "2e-3", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+    float lr;
+
+    @Option(names = "--time-steps", description = "Time steps T (default: 100 for randman, 25 for images).")
+    Integer timeSteps;
+
+    @Option(names = "--encoding", description = "For images: rate, latency, latency-log, delta or direct (default: rate).")
+    String encoding;
+
+    @Option(names = "--surrogate", defaultValue = "fast_sigmoid:10",
+            description = "NAME:SCALE, NAME one of sigmoid, fast_sigmoid, atan, rectangle, triangle, gaussian, "
+                    + "straight_through (default: ${DEFAULT-VALUE}).")
+    String surrogate;
+
+    @Option(names = "--loss", defaultValue = "ce_max_membrane",
+            description = "ce_max_membrane, ce_mean_membrane, ce_count, ... (default: ${DEFAULT-VALUE}).")
+    String loss;
+
+    @Option(names = "--optimizer", defaultValue = "adam", description = "adam, adamw or sgd (default: ${DEFAULT-VALUE}).")
+    String optimizer;
+
+    @Option(names = "--weight-decay", defaultValue = "0", description = "Weight decay (default: ${DEFAULT-VALUE}).")
+    float weightDecay;
+
+    @Option(names = "--schedule", defaultValue = "cosine",
+            description = "constant, cosine or step:EVERY:GAMMA (default: ${DEFAULT-VALUE}).")
+    String schedule;
+
+    @Option(names = "--clip", defaultValue = "0", description = "Gradient-norm clip, 0 for none (default: ${DEFAULT-VALUE}).")
+    float clip;
+
+    @Option(names = "--patience", defaultValue = "0",
+            description = "Stop after this many epochs without better validation accuracy; 0 never (default: ${DEFAULT-VALUE}).")
+    int patience;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed for initialisation, order and encoding (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--data-seed", defaultValue = "42", description = "Seed of generated datasets (default: ${DEFAULT-VALUE}).")
+    long dataSeed;
+
+    @Option(names = "--threads", description = "Worker threads (default: the number of cores).")
+    Integer threads;
+
+    @Option(names = "--out", description = "Run directory (default: runs/DATASET-TIMESTAMP).")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue the interrupted run in --out.")
+    boolean resume;
+
+    @Option(names = "--force", description = "Overwrite an existing run directory.")
+    boolean force;
+
+    @Option(names = "--json", description = "Print one final JSON line with the results.")
+    boolean json;
+
+    @Option(names = "--data-dir", description = "Where dataset files are (searched first).")
+    Path dataDir;
+
+    @Option(names = "--no-download", description = "Never download datasets.")
+    boolean noDownload;
+
+    @Option(names = "--backend", defaultValue = "fused", description = "fused or composed (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--limit", description = "Use only the first N training samples (for quick trials).")
+    Integer limit;
+
+    @Option(names = "--no-plots", description = "Do not draw PNG plots.")
+    boolean noPlots;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private CommandLine.ParameterException bad(String msg) {
+        return new CommandLine.ParameterException(spec.commandLine(), msg);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        RunConfig cfg = resolve();
+        RunDirectory run = RunDirectory.open(cfg.out(), resume, force);
+        if (resume) {
+            cfg = RunConfig.fromJson(run.readConfig(), cfg);
+        }
+        DataSplits data = DataSplits.load(cfg.dataset(), cfg.steps(), cfg.encoding(), dataDir, !noDownload, cfg.dataSeed(),
+                msg -> err.println("surge: " + msg));
+        if (cfg.limit() > 0 && cfg.limit() < data.train().size()) {
+            data = new DataSplits(data.name(), Subsets.first(data.train(), cfg.limit()), data.validation(), data.test());
+        }
+        List<LayerSpec> layers = cfg.layers(data.train().classes());
+        Network net = Network.create(data.train().inputs(), layers, cfg.seed());
+        List<Parameter> params = new ArrayList<>(net.parameters().values());
+        Optimizer opt = switch (cfg.optimizer()) {
+            case "adam" -> Adam.adam(params, cfg.lr(), 0.9f, 0.999f, 1e-8f, cfg.weightDecay());
+            case "adamw" -> Adam.adamW(params, cfg.lr(), 0.9f, 0.999f, 1e-8f, cfg.weightDecay());
+            case "sgd" -> new Sgd(params, cfg.lr(), 0.9f, cfg.weightDecay());
+            default -> throw bad("--optimizer must be adam, adamw or sgd, not '" + cfg.optimizer() + "'");
+        };
+        Schedule sched = Schedule.parse(cfg.schedule());
+        Loss lossFn = cfg.lossFunction();
+        MemoryCheck.require(net, data.train().steps(), Math.min(cfg.batchSize(), data.train().size()), cfg.threads(),
+                data.train().inputs());
+
+        int startEpoch = 0;
+        List<ObjectNode> history = new ArrayList<>();
+        if (resume) {
+            startEpoch = run.restore(net, opt, history);
+            err.println("surge: resuming " + run.dir() + " after epoch " + startEpoch);
+        } else {
+            run.writeConfig(cfg.toJson(), layers, data.train().inputs());
+        }
+        boolean interactive = System.console() != null && !json;
+        long t0 = System.nanoTime();
+        double trainSeconds = run.previousSeconds();
+        double bestVal = -1;
+        int sinceBest = 0;
+        for (ObjectNode h : history) {
+            double v = h.path("val_accuracy").asDouble(-1);
+            if (v > bestVal) {
+                bestVal = v;
+                sinceBest = 0;
+            } else {
+                sinceBest++;
+            }
+        }
+        String stopReason = "completed";
+        try (Trainer trainer = new Trainer(net, opt, new Trainer.Config(cfg.batchSize(), cfg.seed(), cfg.threads(),
+                cfg.backendEnum(), lossFn, List.of(), cfg.clip()))) {
+            for (int epoch = startEpoch; epoch < cfg.epochs(); epoch++) {
+                if (cfg.patience() > 0 && sinceBest >= cfg.patience()) {
+                    stopReason = "early stop: no better validation accuracy for " + cfg.patience() + " epochs";
+                    break;
+                }
+                opt.setLearningRate(sched.lr(cfg.lr(), epoch, cfg.epochs()));
+                long e0 = System.nanoTime();
+                Trainer.Stats tr;
+                try (Progress bar = Progress.start(interactive, err, "epoch " + (epoch + 1) + "/" + cfg.epochs(),
+                        (data.train().size() + cfg.batchSize() - 1) / cfg.batchSize())) {
+                    tr = trainer.trainEpoch(data.train(), epoch, bar::update);
+                }
+                double secs = (System.nanoTime() - e0) / 1e9;
+                trainSeconds += secs;
+                Trainer.Stats va = trainer.evaluate(data.validation());
+                ObjectNode m = JSON.createObjectNode();
+                m.put("epoch", epoch + 1);
+                m.put("lr", opt.learningRate());
+                m.put("loss", tr.loss());
+                m.put("accuracy", tr.accuracy());
+                m.put("val_loss", va.loss());
+                m.put("val_accuracy", va.accuracy());
+                var rates = m.putArray("spike_rate");
+                for (double r : tr.rates()) {
+                    if (Double.isNaN(r)) {
+                        rates.addNull();
+                    } else {
+                        rates.add(r);
+                    }
+                }
+                m.put("synops_per_sample", tr.synopsPerSample());
+                m.put("epoch_seconds", secs);
+                m.put("train_seconds", trainSeconds);
+                history.add(m);
+                run.saveEpoch(net, opt, m, history, trainSeconds);
+                if (va.accuracy() > bestVal) {
+                    bestVal = va.accuracy();
+                    sinceBest = 0;
+                } else {
+                    sinceBest++;
+                }
+                err.println(String.format(Locale.ROOT,
+                        "epoch %d/%d  loss %.4f  acc %.2f%%  val_loss %.4f  val_acc %.2f%%  rate %s  synops %.3g  "
+                                + "lr %.2e  %.1fs",
+                        epoch + 1, cfg.epochs(), tr.loss(), 100 * tr.accuracy(), va.loss(), 100 * va.accuracy(),
+                        rateText(tr.rates()), tr.synopsPerSample(), opt.learningRate(), secs));
+                err.flush();
+            }
+            Trainer.Stats te = trainer.evaluate(data.test());
+            double wall = (System.nanoTime() - t0) / 1e9;
+            ObjectNode result = JSON.createObjectNode();
+            result.put("dataset", cfg.dataset());
+            result.put("test_accuracy", te.accuracy());
+            result.put("test_loss", te.loss());
+            result.put("best_val_accuracy", bestVal);
+            result.put("epochs", history.size());
+            result.put("train_seconds", trainSeconds);
+            result.put("wall_seconds", wall);
+            result.put("stop", stopReason);
+            result.put("run_dir", run.dir().toString());
+            run.writeResult(result);
+            if (!noPlots) {
+                try {
+                    Plots.drawAll(run, net, data.test(), cfg.backendEnum(), history);
+                } catch (RuntimeException | IOException e) {
+                    err.println("surge: plots not written: " + e.getMessage());
+                }
+            }
+            if (json) {
+                out.println(JSON.writeValueAsString(result));
+            } else {
+                out.println(String.format(Locale.ROOT, "test accuracy %.2f%% after %d epochs (%.1f s training); run in %s",
+                        100 * te.accuracy(), history.size(), trainSeconds, run.dir()));
+            }
+        } catch (TrainingDivergedException e) {
+            err.println("surge train: training diverged: " + e.getMessage() + "; the last good checkpoint ("
+                    + history.size() + " epochs) is in " + run.dir());
+            return 1;
+        }
+        return 0;
+    }
+
+    static String rateText(double[] rates) {
+        StringBuilder sb = new StringBuilder();
+        for (double r : rates) {
+            if (!Double.isNaN(r)) {
+                sb.append(sb.length() == 0 ? "" : "/").append(String.format(Locale.ROOT, "%.3f", r));
+            }
+        }
+        return sb.length() == 0 ? "-" : sb.toString();
+    }
+
+    private RunConfig resolve() {
+        if (!DataSplits.NAMES.contains(dataset)) {
+            throw bad("unknown --dataset '" + dataset + "'; known: " + String.join(", ", DataSplits.NAMES));
+        }
+        if (resume && out == null) {
+            throw bad("--resume needs --out DIR (the run to continue)");
+        }
+        if (resume && force) {
+            throw bad("--resume and --force contradict each other");
+        }
+        int e = epochs != null ? epochs : (dataset.equals("randman") ? 40 : 20);
+        if (e <= 0) {
+            throw bad("--epochs must be positive, got " + e);
+        }
+        if (batchSize <= 0) {
+            throw bad("--batch-size must be positive, got " + batchSize);
+        }
+        if (!(lr > 0) || !Float.isFinite(lr)) {
+            throw bad("--lr must be a positive number, got " + lr);
+        }
+        int t = timeSteps != null ? timeSteps : DataSplits.defaultSteps(dataset, encoding);
+        if (t <= 0) {
+            throw bad("--time-steps must be positive, got " + t);
+        }
+        int th = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (th <= 0) {
+            throw bad("--threads must be positive, got " + th);
+        }
+        try {
+            Surrogate.parse(surrogate);
+            Schedule.parse(schedule);
+            Loss.of(loss, k -> Double.NaN);
+        } catch (IllegalArgumentException ex) {
+            throw bad(ex.getMessage());
+        }
+        if (!backend.equals("fused") && !backend.equals("composed")) {
+            throw bad("--backend must be fused or composed, not '" + backend + "'");
+        }
+        if (encoding != null) {
+            try {
+                dev.surge.data.Encoder.parse(encoding);
+            } catch (IllegalArgumentException ex) {
+                throw bad("--encoding: " + ex.getMessage());
+            }
+        }
+        String m = model != null ? model : Presets.defaultFor(dataset);
+        if (!Presets.DESCRIPTIONS.containsKey(m) && !Files.isRegularFile(Path.of(m))) {
+            throw bad("--model '" + m + "' is neither a preset (" + String.join(", ",
+                    new java.util.TreeSet<>(Presets.DESCRIPTIONS.keySet())) + ") nor a model file");
+        }
+        if (limit != null && limit <= 0) {
+            throw bad("--limit must be positive, got " + limit);
+        }
+        Path dir = out != null ? out : Path.of("runs", dataset + "-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        return new RunConfig(dataset, m, e, batchSize, lr, t, encoding, surrogate, loss, optimizer, weightDecay,
+                schedule, clip, patience, seed, dataSeed, th, backend, limit != null ? limit : 0, dir);
+    }
+
+    /** Reads a JSON model file (layers in the golden-case vocabulary). */
+    static List<LayerSpec> readModelFile(Path file) {
+        try {
+            return GoldenReader.readModel(file).layers();
+        } catch (GoldenFormatException e) {
+            throw new IllegalArgumentException("--model: " + e.getMessage());
+        }
+    }
+
+    /** Everything that determines a run; saved as config.json. */
+    record RunConfig(String dataset, String model, int epochs, int batchSize, float lr, int steps, String encoding,
+                     String surrogate, String loss, String optimizer, float weightDecay, String schedule, float clip,
+                     int patience, long seed, long dataSeed, int threads, String backend, int limit, Path out) {
+
+        List<LayerSpec> layers(int classes) {
+            if (Presets.DESCRIPTIONS.containsKey(model)) {
+                return Presets.build(model, classes, Surrogate.parse(surrogate));
+            }
+            return readModelFile(Path.of(model));
+        }
+
+        Backend backendEnum() {
+            return backend.equals("composed") ? Backend.COMPOSED : Backend.FUSED;
+        }
+
+        Loss lossFunction() {
+            return Loss.of(loss, k -> switch (k) {
+                case "on_rate" -> 0.5;
+                case "off_rate" -> 0.05;
+                case "margin" -> 2.0;
+                case "gamma" -> 0.8;
+                default -> Double.NaN;
+            });
+        }
+
+        ObjectNode toJson() {
+            ObjectNode o = JSON.createObjectNode();
+            o.put("dataset", dataset);
+            o.put("model", model);
+            o.put("epochs", epochs);
+            o.put("batch_size", batchSize);
+            o.put("lr", lr);
+            o.put("time_steps", steps);
+            if (encoding != null) {
+                o.put("encoding", encoding);
+            }
+            o.put("surrogate", surrogate);
+            o.put("loss", loss);
+            o.put("optimizer", optimizer);
+            o.put("weight_decay", weightDecay);
+            o.put("schedule", schedule);
+            o.put("clip", clip);
+            o.put("patience", patience);
+            o.put("seed", seed);
+            o.put("data_seed", dataSeed);
+            o.put("threads", threads);
+            o.put("backend", backend);
+            o.put("limit", limit);
+            return o;
+        }
+
+        /** The saved configuration of a run being resumed; {@code --epochs} may extend it, nothing else changes. */
+        static RunConfig fromJson(JsonNode o, RunConfig cli) {
+            return new RunConfig(o.path("dataset").asText(), o.path("model").asText(),
+                    Math.max(o.path("epochs").asInt(), cli.epochs()), o.path("batch_size").asInt(),
+                    (float) o.path("lr").asDouble(), o.path("time_steps").asInt(),
+                    o.hasNonNull("encoding") ? o.get("encoding").asText() : null, o.path("surrogate").asText(),
+                    o.path("loss").asText(), o.path("optimizer").asText(), (float) o.path("weight_decay").asDouble(),
+                    o.path("schedule").asText(), (float) o.path("clip").asDouble(), o.path("patience").asInt(),
+                    o.path("seed").asLong(), o.path("data_seed").asLong(), o.path("threads").asInt(),
+                    o.path("backend").asText(), o.path("limit").asInt(), cli.out());
+        }
+    }
+}
