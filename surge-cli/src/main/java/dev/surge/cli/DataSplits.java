@@ -54,11 +54,80 @@ record DataSplits(String name, SampleSet train, SampleSet validation, SampleSet 
                 int nVal = Math.min(5000, n / 10);
                 return new DataSplits(dataset, train.subset(range(0, n - nVal)), train.subset(range(n - nVal, n)), test);
             }
-            case "shd", "ssc", "nmnist" -> throw new IllegalArgumentException("--dataset " + dataset
-                    + ": the reader is not wired into 'surge train' yet");
+            case "shd", "ssc" -> {
+                if (encoding != null) {
+                    throw new IllegalArgumentException("--encoding does not apply to " + dataset + " (its spikes are the data)");
+                }
+                Path trainFile = findFile(dataset, dataset + "_train.h5", dataDir);
+                Path testFile = findFile(dataset, dataset + "_test.h5", dataDir);
+                int classes = dataset.equals("shd") ? dev.surge.data.ShdReader.SHD_CLASSES
+                        : dev.surge.data.ShdReader.SSC_CLASSES;
+                log.accept("reading " + trainFile);
+                EventSampleSet train = dev.surge.data.ShdReader.read(trainFile, steps,
+                        dev.surge.data.ShdReader.DEFAULT_MAX_TIME, dev.surge.data.ShdReader.UNITS, classes, 0);
+                EventSampleSet test = dev.surge.data.ShdReader.read(testFile, steps,
+                        dev.surge.data.ShdReader.DEFAULT_MAX_TIME, dev.surge.data.ShdReader.UNITS, classes, 0);
+                Path validFile = trainFile.resolveSibling(dataset + "_valid.h5");
+                if (dataset.equals("ssc") && java.nio.file.Files.isRegularFile(validFile)) {
+                    return new DataSplits(dataset, train, dev.surge.data.ShdReader.read(validFile, steps,
+                            dev.surge.data.ShdReader.DEFAULT_MAX_TIME, dev.surge.data.ShdReader.UNITS, classes, 0), test);
+                }
+                return holdOut(dataset, train, test, dataSeed);
+            }
+            case "nmnist" -> {
+                if (encoding != null) {
+                    throw new IllegalArgumentException("--encoding does not apply to nmnist (its events are the data)");
+                }
+                Path root = findFile("nmnist", "Train", dataDir);
+                double maxMicros = 300_000;
+                EventSampleSet train = dev.surge.data.NMnistReader.read(root, steps, maxMicros, 0);
+                EventSampleSet test = dev.surge.data.NMnistReader.read(root.resolveSibling("Test"), steps, maxMicros, 0);
+                return holdOut(dataset, train, test, dataSeed);
+            }
             default -> throw new IllegalArgumentException("unknown dataset '" + dataset + "'; known: "
                     + String.join(", ", NAMES));
         }
+    }
+
+    /** A seeded 10% of the training set as validation (the source files may be ordered by class). */
+    static DataSplits holdOut(String name, EventSampleSet train, EventSampleSet test, long seed) {
+        int[] p = dev.surge.core.train.Trainer.permutation(seed, -1, train.size());
+        int nVal = train.size() / 10;
+        return new DataSplits(name, train.subset(java.util.Arrays.copyOfRange(p, nVal, p.length)),
+                train.subset(java.util.Arrays.copyOfRange(p, 0, nVal)), test);
+    }
+
+    /**
+     * A dataset file or folder, looked up in the data directory, {@code $SURGE_DATA}, {@code ~/.cache/surge} (each
+     * as is and with the dataset's name appended).
+     */
+    static Path findFile(String dataset, String name, Path dataDir) throws IOException {
+        java.util.List<Path> bases = new java.util.ArrayList<>();
+        if (dataDir != null) {
+            bases.add(dataDir);
+        }
+        String env = System.getenv("SURGE_DATA");
+        if (env != null && !env.isBlank()) {
+            bases.add(Path.of(env));
+        }
+        bases.add(Path.of(System.getProperty("user.home"), ".cache", "surge"));
+        java.util.List<Path> tried = new java.util.ArrayList<>();
+        for (Path b : bases) {
+            for (Path d : java.util.List.of(b, b.resolve(dataset))) {
+                Path f = d.resolve(name);
+                tried.add(f);
+                if (java.nio.file.Files.exists(f)) {
+                    return f;
+                }
+            }
+        }
+        String what = switch (dataset) {
+            case "shd", "ssc" -> dataset + "_train.h5 and " + dataset + "_test.h5 (the Spiking Heidelberg Datasets)";
+            default -> "the N-MNIST folders Train/ and Test/ (one subfolder per digit with .bin files)";
+        };
+        throw new dev.surge.data.DataFormatException(dataset + ": " + name + " not found; looked in "
+                + String.join(", ", tried.stream().map(Path::toString).toList()) + ". Put " + what + " into "
+                + Path.of(System.getProperty("user.home"), ".cache", "surge", dataset) + " or pass --data-dir DIR.");
     }
 
     static int[] range(int from, int to) {

@@ -8,9 +8,11 @@ import dev.surge.core.tensor.Tensor;
 import java.util.Arrays;
 
 /**
- * Whole-sequence LIF (and IF) layer as one tape op: a tight forward loop over all T and a hand-written BPTT
- * backward, with no per-step graph. Covers feed-forward and recurrent layers, the three reset modes with the
- * reset attached or detached, and learnable per-neuron β and θ. It equals {@link SpikingDynamics#run} (tested on
+ * Whole-sequence LIF (also IF and current-based/synaptic) layer as one tape op: a tight forward loop over all T and
+ * a hand-written BPTT backward, with no per-step graph. Covers feed-forward and recurrent layers, the three reset
+ * modes with the reset attached or detached, learnable per-neuron β and θ, and the synaptic current
+ * {@code i_t = α·i_{t−1} + I_t} (whose gradient {@code gi_t = gv_t + α·gi_{t+1}} then feeds the recurrent and input
+ * terms in place of {@code gv_t}). It equals {@link SpikingDynamics#run} (tested on
  * random inputs in {@code FusedEqualsComposedTest}).
  *
  * <p>Stored for backward: the membrane {@code v_t} (float) and the spikes (one byte each).
@@ -36,7 +38,7 @@ public final class FusedLif {
      */
     public static Var forward(SpikingSpec spec, Var currents, Var recurrentWeights, Var betaVar, Var thresholdVar) {
         if (!spec.fusable()) {
-            throw new IllegalArgumentException("the fused LIF kernel does not implement " + spec.kind()
+            throw new IllegalArgumentException("the fused kernel does not implement " + spec.kind()
                     + (spec.refractory() > 0 ? " with a refractory period" : ""));
         }
         int[] sh = currents.shape();
@@ -61,6 +63,9 @@ public final class FusedLif {
         final byte[] s = new byte[steps * bn];
         final float[] out = new float[steps * bn];
         final float[] in = new float[n];
+        final boolean synaptic = spec.kind() == SpikingSpec.Kind.SYNAPTIC;
+        final float alpha = spec.alpha();
+        final float[] syn = synaptic ? new float[bn] : null;
         for (int t = 0; t < steps; t++) {
             for (int b = 0; b < batch; b++) {
                 int base = t * bn + b * n;
@@ -74,6 +79,13 @@ public final class FusedLif {
                                 in[k] += vt[row + k];
                             }
                         }
+                    }
+                }
+                if (synaptic) {
+                    int nb = b * n;
+                    for (int k = 0; k < n; k++) {
+                        syn[nb + k] = alpha * syn[nb + k] + in[k];
+                        in[k] = syn[nb + k];
                     }
                 }
                 for (int k = 0; k < n; k++) {
@@ -108,12 +120,14 @@ public final class FusedLif {
             float[] gTh = new float[n];
             float[] gBeta = new float[n];
             float[] gsRec = rec ? new float[bn] : null;
+            // gradient of the total input current at t+1 (equals gv_{t+1} unless synaptic: gi_t = gv_t + α·gi_{t+1})
+            float[] gInNext = synaptic ? new float[bn] : gvNext;
             float[] gs = new float[n];
             dev.surge.core.tensor.Blas blas = dev.surge.core.tensor.Blas.get();
             for (int t = steps - 1; t >= 0; t--) {
                 if (rec && t < steps - 1) {
                     // gradient reaching s_t through the recurrent input of step t+1: gv_{t+1}[B,N] · V[N,N]
-                    blas.sgemm(false, false, batch, n, n, 1f, gvNext, 0, n, vw, 0, n, 0f, gsRec, 0, n);
+                    blas.sgemm(false, false, batch, n, n, 1f, gInNext, 0, n, vw, 0, n, 0f, gsRec, 0, n);
                 }
                 for (int b = 0; b < batch; b++) {
                     int base = t * bn + b * n;
@@ -143,7 +157,13 @@ public final class FusedLif {
                                 : gvNext[nb + k] * beta[k];
                         float gsk = gs[k] * sg;
                         float gv = gsk + carry;
-                        gCur[base + k] = gv;
+                        if (synaptic) {
+                            float gi = gv + alpha * gInNext[nb + k];
+                            gInNext[nb + k] = gi;
+                            gCur[base + k] = gi;
+                        } else {
+                            gCur[base + k] = gv;
+                        }
                         gTh[k] -= gsk;
                         if (t > 0) {
                             float r = s[prev + k];

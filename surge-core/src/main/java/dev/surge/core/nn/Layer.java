@@ -26,7 +26,9 @@ public final class Layer {
         this.inputs = inputs;
         float bound = (float) (1.0 / Math.sqrt(inputs));
         add("W", Tensor.uniform(rng, -bound, bound, spec.out(), inputs));
-        add("b", Tensor.uniform(rng, -bound, bound, spec.out()));
+        // A constant bias b drives a leaky membrane to b/(1 − β) (20·b at β = 0.95), which makes spiking neurons
+        // fire tonically whatever the input; biases therefore start at zero.
+        add("b", Tensor.zeros(spec.out()));
         if (spec instanceof SpikingSpec s) {
             if (s.recurrent()) {
                 float rb = (float) (1.0 / Math.sqrt(s.out()));

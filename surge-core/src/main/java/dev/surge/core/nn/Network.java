@@ -24,8 +24,8 @@ public final class Network {
     }
 
     /**
-     * Builds a network; weights and biases are drawn as in PyTorch's {@code nn.Linear}
-     * ({@code U(−1/√fan_in, 1/√fan_in)}) from a generator seeded with {@code seed}.
+     * Builds a network; weights are drawn as in PyTorch's {@code nn.Linear} ({@code U(−1/√fan_in, 1/√fan_in)}, the
+     * recurrent {@code V} with fan-in N) from a generator seeded with {@code seed}; biases start at zero.
      */
     public static Network create(int inputs, List<? extends LayerSpec> specs, long seed) {
         if (inputs <= 0) {

@@ -113,8 +113,8 @@ public record SpikingSpec(Kind kind, int out, float beta, float threshold, Reset
                 learnThreshold, refractory, alpha, rho, adapt, s);
     }
 
-    /** Whether the fused whole-sequence LIF kernel implements this configuration. */
+    /** Whether the fused whole-sequence kernel implements this configuration (LIF, IF, synaptic; no refractory). */
     public boolean fusable() {
-        return kind == Kind.LIF && refractory == 0;
+        return (kind == Kind.LIF || kind == Kind.SYNAPTIC) && refractory == 0;
     }
 }

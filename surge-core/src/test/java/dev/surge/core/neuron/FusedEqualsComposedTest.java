@@ -2,6 +2,7 @@ package dev.surge.core.neuron;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.surge.core.autograd.Tape;
@@ -203,6 +204,41 @@ class FusedEqualsComposedTest {
         assertEquals(iaf ? 1f : 0.9f, spec.beta());
         Inputs in = inputs(seed, T, B, N, iaf, true);
         assertFusedMatches(spec.toString(), spec, run(true, spec, in), run(false, spec, in));
+    }
+
+    static Stream<Arguments> everySynapticConfiguration() {
+        List<Arguments> out = new ArrayList<>();
+        long seed = 5000;
+        for (Reset reset : Reset.values()) {
+            for (boolean detach : new boolean[] {true, false}) {
+                for (boolean rec : new boolean[] {false, true}) {
+                    for (Learn learn : Learn.values()) {
+                        out.add(Arguments.of(reset, detach, rec, learn, seed++));
+                    }
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "synaptic reset={0} detach={1} recurrent={2} learn={3}")
+    @MethodSource("everySynapticConfiguration")
+    void fusedSynapticGivesSameSpikesAndGradientsAsComposed(Reset reset, boolean detach, boolean recurrent,
+                                                            Learn learn, long seed) {
+        SpikingSpec spec = spec(false, reset, detach, recurrent, learn, SURROGATE).withSynaptic(0.8f);
+        assertTrue(spec.fusable());
+        Inputs in = inputs(seed, T, B, N, false, true);
+        assertFusedMatches(spec.toString(), spec, run(true, spec, in), run(false, spec, in));
+    }
+
+    @Test
+    void synapticCurrentChangesTheResult() {
+        SpikingSpec lif = spec(false, Reset.SUBTRACT, true, true, Learn.NONE, SURROGATE);
+        Inputs in = inputs(5100, T, B, N, false, true);
+        Result plain = run(true, lif, in);
+        Result syn = run(true, lif.withSynaptic(0.8f), in);
+        assertFalse(java.util.Arrays.equals(plain.spikes().data(), syn.spikes().data()),
+                "a synaptic current must change the spikes, else the synaptic test proves nothing");
     }
 
     @ParameterizedTest(name = "{0}")
