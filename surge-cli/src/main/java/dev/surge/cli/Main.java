@@ -35,7 +35,8 @@ public final class Main implements Runnable {
             }
             String msg = ex.getMessage() != null ? ex.getMessage() : ex.toString();
             err.println("surge " + cmd.getCommandName() + ": " + msg);
-            return ex instanceof IllegalArgumentException ? 2 : 1;
+            // bad options, bad or missing input files: 2; anything else (a bug, the machine): 1
+            return ex instanceof IllegalArgumentException || ex instanceof java.io.IOException ? 2 : 1;
         });
         cl.setParameterExceptionHandler((ex, a) -> {
             err.println("surge: " + ex.getMessage());

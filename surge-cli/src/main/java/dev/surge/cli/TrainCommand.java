@@ -123,6 +123,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--limit", description = "Use only the first N training samples (for quick trials).")
     Integer limit;
 
+    @Option(names = "--stop-after", description = "Stop after this many epochs in total (continue later with --resume).")
+    Integer stopAfter;
+
     @Option(names = "--no-plots", description = "Do not draw PNG plots.")
     boolean noPlots;
 
@@ -140,7 +143,7 @@ final class TrainCommand implements Callable<Integer> {
         RunConfig cfg = resolve();
         RunDirectory run = RunDirectory.open(cfg.out(), resume, force);
         if (resume) {
-            cfg = RunConfig.fromJson(run.readConfig(), cfg);
+            cfg = RunConfig.fromJson(run.readConfig(), cfg, epochs);
         }
         DataSplits data = DataSplits.load(cfg.dataset(), cfg.steps(), cfg.encoding(), dataDir, !noDownload, cfg.dataSeed(),
                 msg -> err.println("surge: " + msg));
@@ -187,6 +190,10 @@ final class TrainCommand implements Callable<Integer> {
         try (Trainer trainer = new Trainer(net, opt, new Trainer.Config(cfg.batchSize(), cfg.seed(), cfg.threads(),
                 cfg.backendEnum(), lossFn, List.of(), cfg.clip()))) {
             for (int epoch = startEpoch; epoch < cfg.epochs(); epoch++) {
+                if (stopAfter != null && epoch >= stopAfter) {
+                    stopReason = "stopped after " + stopAfter + " epochs (--stop-after); continue with --resume";
+                    break;
+                }
                 if (cfg.patience() > 0 && sinceBest >= cfg.patience()) {
                     stopReason = "early stop: no better validation accuracy for " + cfg.patience() + " epochs";
                     break;
@@ -328,6 +335,9 @@ final class TrainCommand implements Callable<Integer> {
             throw bad("--model '" + m + "' is neither a preset (" + String.join(", ",
                     new java.util.TreeSet<>(Presets.DESCRIPTIONS.keySet())) + ") nor a model file");
         }
+        if (stopAfter != null && stopAfter <= 0) {
+            throw bad("--stop-after must be positive, got " + stopAfter);
+        }
         if (limit != null && limit <= 0) {
             throw bad("--limit must be positive, got " + limit);
         }
@@ -398,10 +408,13 @@ final class TrainCommand implements Callable<Integer> {
             return o;
         }
 
-        /** The saved configuration of a run being resumed; {@code --epochs} may extend it, nothing else changes. */
-        static RunConfig fromJson(JsonNode o, RunConfig cli) {
+        /**
+         * The saved configuration of a run being resumed; an explicit {@code --epochs} may extend it (which changes
+         * a cosine schedule from then on), nothing else changes.
+         */
+        static RunConfig fromJson(JsonNode o, RunConfig cli, Integer explicitEpochs) {
             return new RunConfig(o.path("dataset").asText(), o.path("model").asText(),
-                    Math.max(o.path("epochs").asInt(), cli.epochs()), o.path("batch_size").asInt(),
+                    explicitEpochs != null ? explicitEpochs : o.path("epochs").asInt(), o.path("batch_size").asInt(),
                     (float) o.path("lr").asDouble(), o.path("time_steps").asInt(),
                     o.hasNonNull("encoding") ? o.get("encoding").asText() : null, o.path("surrogate").asText(),
                     o.path("loss").asText(), o.path("optimizer").asText(), (float) o.path("weight_decay").asDouble(),

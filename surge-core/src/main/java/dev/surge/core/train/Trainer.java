@@ -248,6 +248,15 @@ public final class Trainer implements AutoCloseable {
             labels[s] = data.label(sample);
             data.write(sample, x, s, bc, new SplittableRandom(mix(cfg.seed(), mix(epoch, sample))));
         }
+        for (int i = 0; i < x.length; i++) {
+            if (!Float.isFinite(x[i])) {
+                int t = i / (bc * in);
+                int s = (i / in) % bc;
+                throw new TrainingDivergedException("non-finite value (" + x[i] + ") in the input of sample "
+                        + idx[lo + s] + " at time step " + t + ", input " + (i % in)
+                        + (epoch >= 0 ? " (epoch " + (epoch + 1) + ")" : ""));
+            }
+        }
         Tape tape = new Tape();
         Network.Pass pass = net.forward(tape.constant(Tensor.of(x, steps, bc, in)), cfg.backend());
         Var loss = cfg.loss().apply(pass.output(), Targets.of(labels));

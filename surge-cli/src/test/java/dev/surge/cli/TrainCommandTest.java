@@ -1,0 +1,176 @@
+package dev.surge.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code surge train}: the run directory, determinism, resume, and one-line errors for bad input. */
+class TrainCommandTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    /** A small, quick Randman run. */
+    static final List<String> QUICK = List.of("train", "--time-steps", "30", "--limit", "300", "--batch-size", "50",
+            "--threads", "2", "--no-plots");
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(List<String> base, String... more) {
+        List<String> args = new ArrayList<>(base);
+        args.addAll(Arrays.asList(more));
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        int code = Main.run(args.toArray(String[]::new), new PrintWriter(o, true), new PrintWriter(e, true));
+        return new Run(code, o.toString(), e.toString());
+    }
+
+    static void assertOneLineError(Run r, int code, String text) {
+        assertEquals(code, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains(text), "expected '" + text + "' in: " + r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+        assertFalse(r.err().contains("Exception"), "no exception class names: " + r.err());
+    }
+
+    @Test
+    void runWritesConfigMetricsModelPlotsAndAFinalJsonLine(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("run");
+        List<String> withPlots = new ArrayList<>(QUICK);
+        withPlots.remove("--no-plots");
+        Run r = run(withPlots, "--epochs", "2", "--out", dir.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode res = JSON.readTree(r.out().strip());
+        assertTrue(res.get("test_accuracy").asDouble() >= 0 && res.get("test_accuracy").asDouble() <= 1);
+        assertTrue(res.get("train_seconds").asDouble() > 0);
+        assertEquals(2, res.get("epochs").asInt());
+        for (String f : List.of("config.json", "model.json", "metrics.jsonl", "model.safetensors",
+                "checkpoint.safetensors", "result.json", "learning_curves.png", "raster.png", "membrane.png")) {
+            assertTrue(Files.size(dir.resolve(f)) > 0, f);
+        }
+        List<String> metrics = Files.readAllLines(dir.resolve("metrics.jsonl"));
+        assertEquals(2, metrics.size());
+        JsonNode m = JSON.readTree(metrics.get(1));
+        for (String k : List.of("loss", "accuracy", "val_loss", "val_accuracy", "spike_rate", "synops_per_sample")) {
+            assertTrue(m.has(k), k + " in " + m);
+        }
+        var tensors = dev.surge.io.safetensors.Safetensors.read(dir.resolve("model.safetensors"));
+        assertEquals(List.of("layers.0.V", "layers.0.W", "layers.0.b", "layers.1.W", "layers.1.b"),
+                new ArrayList<>(tensors.keySet()));
+        try (var s = Files.list(dir)) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temp files left");
+        }
+    }
+
+    @Test
+    void sameSeedAndThreadsGiveTheSameWeightsBitForBit(@TempDir Path tmp) throws Exception {
+        assertEquals(0, run(QUICK, "--epochs", "2", "--out", tmp.resolve("a").toString()).code());
+        assertEquals(0, run(QUICK, "--epochs", "2", "--out", tmp.resolve("b").toString()).code());
+        assertArrayEquals(Files.readAllBytes(tmp.resolve("a/model.safetensors")),
+                Files.readAllBytes(tmp.resolve("b/model.safetensors")));
+        assertEquals(0, run(QUICK, "--epochs", "2", "--seed", "2", "--out", tmp.resolve("c").toString()).code());
+        assertFalse(Arrays.equals(Files.readAllBytes(tmp.resolve("a/model.safetensors")),
+                Files.readAllBytes(tmp.resolve("c/model.safetensors"))), "another seed must give other weights");
+    }
+
+    @Test
+    void aResumedRunEndsWithTheSameWeightsAsAnUninterruptedOne(@TempDir Path tmp) throws Exception {
+        Path whole = tmp.resolve("whole");
+        Path parts = tmp.resolve("parts");
+        assertEquals(0, run(QUICK, "--epochs", "3", "--out", whole.toString()).code());
+        Run first = run(QUICK, "--epochs", "3", "--stop-after", "1", "--out", parts.toString());
+        assertEquals(0, first.code(), first.err());
+        assertEquals(1, Files.readAllLines(parts.resolve("metrics.jsonl")).size());
+        Run rest = run(List.of("train"), "--resume", "--out", parts.toString());
+        assertEquals(0, rest.code(), rest.err());
+        assertTrue(rest.err().contains("resuming"), rest.err());
+        assertArrayEquals(Files.readAllBytes(whole.resolve("model.safetensors")),
+                Files.readAllBytes(parts.resolve("model.safetensors")));
+        assertEquals(Files.readAllLines(whole.resolve("metrics.jsonl")).size(),
+                Files.readAllLines(parts.resolve("metrics.jsonl")).size());
+    }
+
+    @Test
+    void anExistingRunIsNeverOverwrittenWithoutResumeOrForce(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("run");
+        assertEquals(0, run(QUICK, "--epochs", "1", "--out", dir.toString()).code());
+        byte[] before = Files.readAllBytes(dir.resolve("model.safetensors"));
+        Run again = run(QUICK, "--epochs", "1", "--seed", "9", "--out", dir.toString());
+        assertOneLineError(again, 2, "run directory " + dir + " already exists; use --resume");
+        assertArrayEquals(before, Files.readAllBytes(dir.resolve("model.safetensors")));
+        Run forced = run(QUICK, "--epochs", "1", "--seed", "9", "--force", "--out", dir.toString());
+        assertEquals(0, forced.code(), forced.err());
+        assertFalse(Arrays.equals(before, Files.readAllBytes(dir.resolve("model.safetensors"))));
+    }
+
+    @Test
+    void badOptionsGetOneLineNamingTheOption(@TempDir Path tmp) {
+        assertOneLineError(run(List.of("train"), "--dataset", "cifar"), 2, "unknown --dataset 'cifar'");
+        assertOneLineError(run(List.of("train"), "--model", "huge"), 2, "--model 'huge' is neither a preset");
+        assertOneLineError(run(List.of("train"), "--surrogate", "bogus:3"), 2, "unknown surrogate 'bogus'");
+        assertOneLineError(run(List.of("train"), "--surrogate", "atan:x"), 2, "scale 'x' is not a number");
+        assertOneLineError(run(List.of("train"), "--epochs", "0"), 2, "--epochs must be positive");
+        assertOneLineError(run(List.of("train"), "--lr", "-1"), 2, "--lr must be a positive number");
+        assertOneLineError(run(List.of("train"), "--epochs", "many"), 2, "--epochs");
+        assertOneLineError(run(List.of("train"), "--resume"), 2, "--resume needs --out");
+        assertOneLineError(run(List.of("train"), "--resume", "--out", tmp.toString()), 2, "holds no checkpoint");
+        assertOneLineError(run(List.of("train"), "--encoding", "morse", "--dataset", "mnist"), 2, "unknown encoding");
+        assertOneLineError(run(List.of("train"), "--schedule", "wobbly"), 2, "unknown schedule 'wobbly'");
+    }
+
+    @Test
+    void malformedModelFileNamesTheFileAndField(@TempDir Path tmp) throws Exception {
+        Path model = tmp.resolve("m.json");
+        Files.writeString(model, "{\"layers\": [{\"type\": \"lif\", \"out\": 8, \"beta\": 0.9, \"threshold\": 1,"
+                + " \"reset\": \"sideways\", \"surrogate\": {\"name\": \"atan\"}}, {\"type\": \"li\", \"out\": 10, \"beta\": 0.9}]}");
+        Run r = run(QUICK, "--epochs", "1", "--model", model.toString(), "--out", tmp.resolve("run").toString());
+        assertOneLineError(r, 2, model + ": field 'layers[0].reset': unknown reset 'sideways'");
+    }
+
+    @Test
+    void missingOrCorruptDatasetFilesGetOneLineNamingThem(@TempDir Path tmp) throws Exception {
+        String home = System.getProperty("user.home");
+        System.setProperty("user.home", tmp.resolve("home").toString());
+        try {
+            Run r = run(QUICK, "--dataset", "mnist", "--no-download", "--data-dir", tmp.resolve("none").toString(),
+                    "--out", tmp.resolve("r1").toString());
+            assertOneLineError(r, 2, "MNIST not found; looked in " + tmp.resolve("none"));
+            Path d = tmp.resolve("idx");
+            Files.createDirectories(d);
+            for (String f : dev.surge.data.MnistLike.FILES) {
+                Files.write(d.resolve(f), new byte[] {0, 0, 8, 3, 0, 0});
+            }
+            r = run(QUICK, "--dataset", "mnist", "--no-download", "--data-dir", d.toString(),
+                    "--out", tmp.resolve("r2").toString());
+            assertOneLineError(r, 2, d.resolve("train-images-idx3-ubyte") + ": truncated in the header");
+            r = run(QUICK, "--dataset", "shd", "--data-dir", tmp.resolve("none").toString(),
+                    "--out", tmp.resolve("r3").toString());
+            assertOneLineError(r, 2, "shd: shd_train.h5 not found");
+        } finally {
+            System.setProperty("user.home", home);
+        }
+    }
+
+    @Test
+    void divergenceStopsWithAMessageNamingWhereAndKeepsTheLastGoodCheckpoint(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("run");
+        // a step of 3e38 pushes weights to the edge of float range; the next batch overflows to infinity
+        Run r = run(QUICK, "--epochs", "2", "--lr", "3e38", "--optimizer", "sgd", "--out", dir.toString());
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("training diverged: non-finite value") && r.err().contains("in the output of layer")
+                && r.err().contains("at time step") && r.err().contains("(epoch 1, batch 2)"), r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+        assertTrue(Files.isRegularFile(dir.resolve("config.json")));
+        assertFalse(Files.exists(dir.resolve("checkpoint.safetensors")), "no epoch completed, so no checkpoint");
+    }
+}

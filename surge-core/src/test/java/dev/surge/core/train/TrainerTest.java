@@ -1,0 +1,172 @@
+package dev.surge.core.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.surge.core.data.EventSampleSet;
+import dev.surge.core.data.SampleSet;
+import dev.surge.core.loss.Loss;
+import dev.surge.core.nn.Backend;
+import dev.surge.core.nn.Network;
+import dev.surge.core.nn.Parameter;
+import dev.surge.core.nn.ReadoutSpec;
+import dev.surge.core.nn.SpikingSpec;
+import dev.surge.core.optim.Adam;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The BPTT trainer: it learns, it is deterministic per thread count, and it stops on NaN naming where. */
+class TrainerTest {
+
+    /** Two classes: 40 inputs, class 0 fires the first 20 early, class 1 the last 20 late. */
+    static EventSampleSet twoClasses(int n, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int[] labels = new int[n];
+        int[][] times = new int[n][];
+        int[][] units = new int[n][];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % 2;
+            times[i] = new int[10];
+            units[i] = new int[10];
+            for (int e = 0; e < 10; e++) {
+                times[i][e] = labels[i] == 0 ? rng.nextInt(10) : 10 + rng.nextInt(10);
+                units[i][e] = labels[i] * 20 + rng.nextInt(20);
+            }
+        }
+        return new EventSampleSet(20, 40, 2, labels, times, units);
+    }
+
+    static Network net() {
+        return Network.create(40, List.of(SpikingSpec.lif(16).withRecurrent(true), ReadoutSpec.of(2, 0.9f)), 3);
+    }
+
+    static float[] weights(Network n) {
+        List<Float> all = new ArrayList<>();
+        for (Parameter p : n.parameters().values()) {
+            for (float v : p.value().data()) {
+                all.add(v);
+            }
+        }
+        float[] r = new float[all.size()];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = all.get(i);
+        }
+        return r;
+    }
+
+    static float[] train(int threads, long seed, int epochs, SampleSet data) {
+        Network n = net();
+        try (Trainer t = new Trainer(n, Adam.adam(new ArrayList<>(n.parameters().values()), 1e-2f),
+                new Trainer.Config(16, seed, threads, Backend.FUSED, new Loss.CeMaxMembrane(), List.of(), 1f))) {
+            for (int e = 0; e < epochs; e++) {
+                t.trainEpoch(data, e, null);
+            }
+        }
+        return weights(n);
+    }
+
+    @Test
+    void learnsAnEasyTwoClassTask() {
+        EventSampleSet data = twoClasses(200, 1);
+        Network n = net();
+        try (Trainer t = new Trainer(n, Adam.adam(new ArrayList<>(n.parameters().values()), 1e-2f),
+                new Trainer.Config(20, 1, 2, Backend.FUSED, new Loss.CeMaxMembrane(), List.of(), 0f))) {
+            double before = t.evaluate(data).loss();
+            for (int e = 0; e < 10; e++) {
+                t.trainEpoch(data, e, null);
+            }
+            Trainer.Stats after = t.evaluate(twoClasses(100, 2));
+            assertTrue(after.loss() < before, before + " -> " + after.loss());
+            assertTrue(after.accuracy() > 0.95, "held-out accuracy " + after.accuracy());
+            assertEquals(100, after.samples());
+            assertTrue(after.rates()[0] >= 0 && Double.isNaN(after.rates()[1]), "rates: spiking layer, then readout");
+        }
+    }
+
+    @Test
+    void sameSeedAndThreadCountGiveIdenticalWeights() {
+        EventSampleSet data = twoClasses(64, 5);
+        assertArrayEquals(train(2, 7, 2, data), train(2, 7, 2, data));
+        assertArrayEquals(train(1, 7, 2, data), train(1, 7, 2, data));
+        assertFalse(java.util.Arrays.equals(train(2, 7, 2, data), train(2, 8, 2, data)),
+                "the seed drives the sample order");
+    }
+
+    @Test
+    void epochOrderIsAPermutationThatDependsOnSeedAndEpoch() {
+        int[] p = Trainer.permutation(1, 0, 50);
+        int[] sorted = p.clone();
+        java.util.Arrays.sort(sorted);
+        for (int i = 0; i < 50; i++) {
+            assertEquals(i, sorted[i]);
+        }
+        assertArrayEquals(p, Trainer.permutation(1, 0, 50));
+        assertNotEquals(java.util.Arrays.toString(p), java.util.Arrays.toString(Trainer.permutation(1, 1, 50)));
+    }
+
+    @Test
+    void nonFiniteInputStopsTrainingNamingLayerAndStep() {
+        SampleSet poisoned = new SampleSet() {
+            final EventSampleSet base = twoClasses(32, 3);
+
+            public int size() { return base.size(); }
+            public int inputs() { return base.inputs(); }
+            public int steps() { return base.steps(); }
+            public int classes() { return base.classes(); }
+            public int label(int i) { return base.label(i); }
+
+            public void write(int i, float[] x, int slot, int batch, SplittableRandom rng) {
+                base.write(i, x, slot, batch, rng);
+                x[(5 * batch + slot) * 40 + 3] = Float.NaN; // t = 5, input 3
+            }
+        };
+        Network n = net();
+        try (Trainer t = new Trainer(n, Adam.adam(new ArrayList<>(n.parameters().values()), 1e-2f),
+                new Trainer.Config(16, 1, 1, Backend.FUSED, new Loss.CeMaxMembrane(), List.of(), 0f))) {
+            var e = assertThrows(TrainingDivergedException.class, () -> t.trainEpoch(poisoned, 0, null));
+            assertTrue(e.getMessage().contains("in the input of sample") && e.getMessage().contains("at time step 5, input 3"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void nonFiniteWeightsStopTrainingNamingTheLayerWhoseOutputBroke() {
+        Network n = net();
+        n.parameters().get("layers.1.W").value().data()[0] = Float.POSITIVE_INFINITY;
+        n.parameters().get("layers.1.W").value().data()[1] = Float.NEGATIVE_INFINITY;
+        try (Trainer t = new Trainer(n, Adam.adam(new ArrayList<>(n.parameters().values()), 1e-2f),
+                new Trainer.Config(16, 1, 1, Backend.FUSED, new Loss.CeMaxMembrane(), List.of(), 0f))) {
+            var e = assertThrows(TrainingDivergedException.class, () -> t.trainEpoch(twoClasses(32, 4), 0, null));
+            assertTrue(e.getMessage().contains("in the output of layer 1 at time step")
+                    && e.getMessage().contains("(epoch 1, batch 1)"), e.getMessage());
+        }
+    }
+
+    @Test
+    void schedulesFollowTheirFormulas() {
+        assertEquals(1f, new Schedule.Cosine().lr(1f, 0, 10), 1e-6);
+        assertEquals(0.5f, new Schedule.Cosine().lr(1f, 5, 10), 1e-6);
+        assertEquals(0.25f, new Schedule.Step(2, 0.5f).lr(1f, 5, 10), 1e-6);
+        assertEquals(0.3f, Schedule.parse("constant").lr(0.3f, 7, 10));
+        assertThrows(IllegalArgumentException.class, () -> Schedule.parse("step:x"));
+    }
+
+    @Test
+    void clippingBoundsTheGlobalGradientNorm() {
+        Parameter a = new Parameter("a", dev.surge.core.tensor.Tensor.zeros(2));
+        Parameter b = new Parameter("b", dev.surge.core.tensor.Tensor.zeros(1));
+        a.grad().data()[0] = 3f;
+        a.grad().data()[1] = 0f;
+        b.grad().data()[0] = 4f;
+        Trainer.clip(List.of(a, b), 1f);
+        double norm = Math.sqrt(a.grad().data()[0] * a.grad().data()[0] + b.grad().data()[0] * b.grad().data()[0]);
+        assertEquals(1.0, norm, 1e-5);
+        assertEquals(4.0 / 3.0, b.grad().data()[0] / (double) a.grad().data()[0], 1e-5, "direction is kept");
+    }
+}
