@@ -124,18 +124,7 @@ final class RunDirectory {
         } catch (NumberFormatException e) {
             throw new IOException(ck + ": metadata 'epoch' is missing or not a number");
         }
-        for (Map.Entry<String, Parameter> e : net.parameters().entrySet()) {
-            Tensor v = t.get(e.getKey());
-            if (v == null) {
-                throw new IOException(ck + ": missing tensor '" + e.getKey() + "' (was the model changed?)");
-            }
-            if (!v.sameShape(e.getValue().value())) {
-                throw new IOException(ck + ": tensor '" + e.getKey() + "' has shape "
-                        + java.util.Arrays.toString(v.shape()) + ", the model needs "
-                        + java.util.Arrays.toString(e.getValue().value().shape()));
-            }
-            e.getValue().set(v);
-        }
+        loadParameters(net, t, ck);
         Map<String, Tensor> st = new LinkedHashMap<>();
         for (var e : t.entrySet()) {
             if (e.getKey().startsWith("optimizer.")) {
@@ -156,6 +145,22 @@ final class RunDirectory {
             }
         }
         return epoch;
+    }
+
+    /** Copies the network's parameters from {@code tensors} (read from {@code src}), checking names and shapes. */
+    static void loadParameters(Network net, Map<String, Tensor> tensors, Path src) throws IOException {
+        for (Map.Entry<String, Parameter> e : net.parameters().entrySet()) {
+            Tensor v = tensors.get(e.getKey());
+            if (v == null) {
+                throw new IOException(src + ": missing tensor '" + e.getKey() + "' (was the model changed?)");
+            }
+            if (!v.sameShape(e.getValue().value())) {
+                throw new IOException(src + ": tensor '" + e.getKey() + "' has shape "
+                        + java.util.Arrays.toString(v.shape()) + ", the model needs "
+                        + java.util.Arrays.toString(e.getValue().value().shape()));
+            }
+            e.getValue().set(v);
+        }
     }
 
     void writeResult(ObjectNode result) throws IOException {

@@ -420,7 +420,7 @@ final class TrainCommand implements Callable<Integer> {
                     o.path("loss").asText(), o.path("optimizer").asText(), (float) o.path("weight_decay").asDouble(),
                     o.path("schedule").asText(), (float) o.path("clip").asDouble(), o.path("patience").asInt(),
                     o.path("seed").asLong(), o.path("data_seed").asLong(), o.path("threads").asInt(),
-                    o.path("backend").asText(), o.path("limit").asInt(), cli.out());
+                    o.path("backend").asText(), o.path("limit").asInt(), cli != null ? cli.out() : null);
         }
     }
 }

@@ -173,4 +173,21 @@ class TrainCommandTest {
         assertTrue(Files.isRegularFile(dir.resolve("config.json")));
         assertFalse(Files.exists(dir.resolve("checkpoint.safetensors")), "no epoch completed, so no checkpoint");
     }
+
+    @Test
+    void evalReportsTheSameTestAccuracyAsTheRunAndRejectsDamagedRuns(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("run");
+        Run r = run(QUICK, "--epochs", "2", "--out", dir.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        double trained = JSON.readTree(r.out().strip()).get("test_accuracy").asDouble();
+        Run e = run(List.of("eval", "--run", dir.toString(), "--json"));
+        assertEquals(0, e.code(), e.err());
+        assertEquals(trained, JSON.readTree(e.out().strip()).get("test_accuracy").asDouble());
+
+        assertOneLineError(run(List.of("eval", "--run", tmp.resolve("nothing").toString())), 2,
+                "is not a finished run directory (no config.json)");
+        byte[] model = Files.readAllBytes(dir.resolve("model.safetensors"));
+        Files.write(dir.resolve("model.safetensors"), Arrays.copyOf(model, 20));
+        assertOneLineError(run(List.of("eval", "--run", dir.toString())), 2, dir.resolve("model.safetensors").toString());
+    }
 }

@@ -1,0 +1,113 @@
+package dev.surge.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.surge.core.nn.Backend;
+import dev.surge.core.nn.Network;
+import dev.surge.core.optim.Adam;
+import dev.surge.core.train.Trainer;
+import dev.surge.io.golden.GoldenFormatException;
+import dev.surge.io.golden.GoldenReader;
+import dev.surge.io.safetensors.Safetensors;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code surge eval --run DIR}: test accuracy of a saved model, on its own dataset or another one. */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Report the test accuracy of a trained model.",
+        footer = {"", "Exit status: 0 done, 2 bad input (missing or damaged run directory, unknown dataset)."})
+final class EvalCommand implements Callable<Integer> {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = "--run", required = true, description = "A run directory written by 'surge train'.")
+    Path run;
+
+    @Option(names = "--dataset", description = "Evaluate on this dataset instead of the one trained on.")
+    String dataset;
+
+    @Option(names = "--data-dir", description = "Where dataset files are (searched first).")
+    Path dataDir;
+
+    @Option(names = "--no-download", description = "Never download datasets.")
+    boolean noDownload;
+
+    @Option(names = "--threads", description = "Worker threads (default: the number of cores).")
+    Integer threads;
+
+    @Option(names = "--json", description = "Print one JSON line with the results.")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        for (String f : List.of("config.json", "model.json", "model.safetensors")) {
+            if (!Files.isRegularFile(run.resolve(f))) {
+                throw new IllegalArgumentException("--run " + run + " is not a finished run directory (no " + f + ")");
+            }
+        }
+        JsonNode cfg;
+        try {
+            cfg = JSON.readTree(run.resolve("config.json").toFile());
+        } catch (IOException e) {
+            throw new IOException(run.resolve("config.json") + ": not valid JSON");
+        }
+        GoldenReader.ModelFile model;
+        try {
+            model = GoldenReader.readModel(run.resolve("model.json"));
+        } catch (GoldenFormatException e) {
+            throw new IOException(e.getMessage());
+        }
+        String ds = dataset != null ? dataset : cfg.path("dataset").asText();
+        if (!DataSplits.NAMES.contains(ds)) {
+            throw new IllegalArgumentException("unknown --dataset '" + ds + "'; known: " + String.join(", ", DataSplits.NAMES));
+        }
+        String encoding = cfg.hasNonNull("encoding") ? cfg.get("encoding").asText() : null;
+        DataSplits data = DataSplits.load(ds, cfg.path("time_steps").asInt(), encoding, dataDir, !noDownload,
+                cfg.path("data_seed").asLong(), m -> err.println("surge: " + m));
+        if (model.inputs() > 0 && model.inputs() != data.test().inputs()) {
+            throw new IllegalArgumentException("the model takes " + model.inputs() + " inputs but " + ds + " has "
+                    + data.test().inputs());
+        }
+        Network net = Network.create(data.test().inputs(), model.layers(), 0L);
+        Path weights = run.resolve("model.safetensors");
+        RunDirectory.loadParameters(net, Safetensors.read(weights), weights);
+        TrainCommand.RunConfig rc = TrainCommand.RunConfig.fromJson(cfg, null, null);
+        int th = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (th <= 0) {
+            throw new IllegalArgumentException("--threads must be positive, got " + th);
+        }
+        Trainer.Stats st;
+        try (Trainer t = new Trainer(net, Adam.adam(List.of(), 0f), new Trainer.Config(
+                Math.max(1, cfg.path("batch_size").asInt(128)), 0, th,
+                cfg.path("backend").asText("fused").equals("composed") ? Backend.COMPOSED : Backend.FUSED,
+                rc.lossFunction(), List.of(), 0f))) {
+            st = t.evaluate(data.test());
+        }
+        if (json) {
+            ObjectNode o = JSON.createObjectNode();
+            o.put("run_dir", run.toString());
+            o.put("dataset", ds);
+            o.put("test_accuracy", st.accuracy());
+            o.put("test_loss", st.loss());
+            o.put("samples", st.samples());
+            out.println(JSON.writeValueAsString(o));
+        } else {
+            out.println(String.format(Locale.ROOT, "test accuracy %.2f%% (loss %.4f) on %d %s samples", 100 * st.accuracy(),
+                    st.loss(), st.samples(), ds));
+        }
+        return 0;
+    }
+}
