@@ -27,14 +27,59 @@ record DataSplits(String name, SampleSet train, SampleSet validation, SampleSet 
         };
     }
 
+    /**
+     * Canonical text of Randman parameters ({@code classes=10,units=20,dim=1,alpha=2.0,samples=1000,spikes=1}) from
+     * {@code --randman} entries over the defaults.
+     */
+    static String randmanSpec(java.util.Map<String, String> given) {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put("classes", "10");
+        m.put("units", "20");
+        m.put("dim", "1");
+        m.put("alpha", "2.0");
+        m.put("samples", "1000");
+        m.put("spikes", "1");
+        if (given != null) {
+            for (var e : given.entrySet()) {
+                if (!m.containsKey(e.getKey())) {
+                    throw new IllegalArgumentException("--randman: unknown key '" + e.getKey() + "'; known: "
+                            + String.join(", ", m.keySet()));
+                }
+                m.put(e.getKey(), e.getValue());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (var e : m.entrySet()) {
+            sb.append(sb.length() == 0 ? "" : ",").append(e.getKey()).append('=').append(e.getValue());
+        }
+        randmanConfig(sb.toString(), 1, 0); // validates
+        return sb.toString();
+    }
+
+    static dev.surge.data.Randman.Config randmanConfig(String spec, int steps, long seed) {
+        java.util.Map<String, String> m = new java.util.HashMap<>();
+        for (String kv : spec.split(",")) {
+            String[] p = kv.split("=", 2);
+            m.put(p[0], p.length > 1 ? p[1] : "");
+        }
+        try {
+            return new dev.surge.data.Randman.Config(Integer.parseInt(m.get("classes")), Integer.parseInt(m.get("units")),
+                    steps, Integer.parseInt(m.get("dim")), Double.parseDouble(m.get("alpha")),
+                    Integer.parseInt(m.get("samples")), Integer.parseInt(m.get("spikes")), seed);
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new IllegalArgumentException("--randman " + spec + ": every value must be a number");
+        }
+    }
+
     static DataSplits load(String dataset, int steps, String encoding, Path dataDir, boolean download,
-                           long dataSeed, Consumer<String> log) throws IOException {
+                           long dataSeed, String randman, Consumer<String> log) throws IOException {
         switch (dataset) {
             case "randman" -> {
                 if (encoding != null) {
                     throw new IllegalArgumentException("--encoding does not apply to randman (its spikes are the data)");
                 }
-                EventSampleSet all = Randman.generate(new Randman.Config(10, 20, steps, 1, 2.0, 1000, 1, dataSeed));
+                EventSampleSet all = Randman.generate(randmanConfig(randman != null ? randman : randmanSpec(null), steps,
+                        dataSeed));
                 int n = all.size();
                 int nTrain = n * 8 / 10;
                 int nVal = n / 10;

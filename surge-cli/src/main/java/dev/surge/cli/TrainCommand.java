@@ -93,6 +93,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed for initialisation, order and encoding (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--randman", paramLabel = "KEY=VALUE",
+            description = "Randman parameters: classes, units, dim (manifold), alpha, samples (per class), spikes "
+                    + "(per unit); default classes=10 units=20 dim=1 alpha=2 samples=1000 spikes=1.")
+    java.util.Map<String, String> randman;
+
     @Option(names = "--data-seed", defaultValue = "42", description = "Seed of generated datasets (default: ${DEFAULT-VALUE}).")
     long dataSeed;
 
@@ -146,7 +151,7 @@ final class TrainCommand implements Callable<Integer> {
             cfg = RunConfig.fromJson(run.readConfig(), cfg, epochs);
         }
         DataSplits data = DataSplits.load(cfg.dataset(), cfg.steps(), cfg.encoding(), dataDir, !noDownload, cfg.dataSeed(),
-                msg -> err.println("surge: " + msg));
+                cfg.randman(), msg -> err.println("surge: " + msg));
         if (cfg.limit() > 0 && cfg.limit() < data.train().size()) {
             data = new DataSplits(data.name(), Subsets.first(data.train(), cfg.limit()), data.validation(), data.test());
         }
@@ -343,8 +348,12 @@ final class TrainCommand implements Callable<Integer> {
         }
         Path dir = out != null ? out : Path.of("runs", dataset + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        String rm = DataSplits.randmanSpec(randman);
+        if (randman != null && !dataset.equals("randman")) {
+            throw bad("--randman applies only to --dataset randman");
+        }
         return new RunConfig(dataset, m, e, batchSize, lr, t, encoding, surrogate, loss, optimizer, weightDecay,
-                schedule, clip, patience, seed, dataSeed, th, backend, limit != null ? limit : 0, dir);
+                schedule, clip, patience, seed, dataSeed, th, backend, limit != null ? limit : 0, dir, rm);
     }
 
     /** Reads a JSON model file (layers in the golden-case vocabulary). */
@@ -359,7 +368,8 @@ final class TrainCommand implements Callable<Integer> {
     /** Everything that determines a run; saved as config.json. */
     record RunConfig(String dataset, String model, int epochs, int batchSize, float lr, int steps, String encoding,
                      String surrogate, String loss, String optimizer, float weightDecay, String schedule, float clip,
-                     int patience, long seed, long dataSeed, int threads, String backend, int limit, Path out) {
+                     int patience, long seed, long dataSeed, int threads, String backend, int limit, Path out,
+                     String randman) {
 
         List<LayerSpec> layers(int classes) {
             if (Presets.DESCRIPTIONS.containsKey(model)) {
@@ -405,6 +415,9 @@ final class TrainCommand implements Callable<Integer> {
             o.put("threads", threads);
             o.put("backend", backend);
             o.put("limit", limit);
+            if (dataset.equals("randman")) {
+                o.put("randman", randman);
+            }
             return o;
         }
 
@@ -420,7 +433,8 @@ final class TrainCommand implements Callable<Integer> {
                     o.path("loss").asText(), o.path("optimizer").asText(), (float) o.path("weight_decay").asDouble(),
                     o.path("schedule").asText(), (float) o.path("clip").asDouble(), o.path("patience").asInt(),
                     o.path("seed").asLong(), o.path("data_seed").asLong(), o.path("threads").asInt(),
-                    o.path("backend").asText(), o.path("limit").asInt(), cli != null ? cli.out() : null);
+                    o.path("backend").asText(), o.path("limit").asInt(), cli != null ? cli.out() : null,
+                    o.path("randman").asText(DataSplits.randmanSpec(null)));
         }
     }
 }
