@@ -49,13 +49,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", description = "A preset name or a JSON model file (default: per dataset).")
     String model;
 
-    @Option(names = "--epochs", description = "Epochs (default: 40 for randman, 20 otherwise).")
+    @Option(names = "--epochs", description = "Epochs (default: 25 for randman, 20 otherwise).")
     Integer epochs;
 
-    @Option(names = "--batch-size", defaultValue = "128", description = "Samples per batch (default: ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Option(names = "--batch-size", description = "Samples per batch (default: 32 for randman, 128 otherwise).")
+    Integer batchSizeOption;
 
-    @Option(names = "--lr", defaultValue = "2e-3", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = "5e-3", description = "Learning rate (default: ${DEFAULT-VALUE}).")
     float lr;
 
     @Option(names = "--time-steps", description = "Time steps T (default: 100 for randman, 25 for images).")
@@ -64,7 +64,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--encoding", description = "For images: rate, latency, latency-log, delta or direct (default: rate).")
     String encoding;
 
-    @Option(names = "--surrogate", defaultValue = "fast_sigmoid:10",
+    @Option(names = "--surrogate", defaultValue = "fast_sigmoid:25",
             description = "NAME:SCALE, NAME one of sigmoid, fast_sigmoid, atan, rectangle, triangle, gaussian, "
                     + "straight_through (default: ${DEFAULT-VALUE}).")
     String surrogate;
@@ -300,10 +300,11 @@ final class TrainCommand implements Callable<Integer> {
         if (resume && force) {
             throw bad("--resume and --force contradict each other");
         }
-        int e = epochs != null ? epochs : (dataset.equals("randman") ? 40 : 20);
+        int e = epochs != null ? epochs : (dataset.equals("randman") ? 25 : 20);
         if (e <= 0) {
             throw bad("--epochs must be positive, got " + e);
         }
+        int batchSize = batchSizeOption != null ? batchSizeOption : (dataset.equals("randman") ? 32 : 128);
         if (batchSize <= 0) {
             throw bad("--batch-size must be positive, got " + batchSize);
         }
