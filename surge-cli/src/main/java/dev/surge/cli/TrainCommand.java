@@ -73,6 +73,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "ce_max_membrane, ce_mean_membrane, ce_count, ... (default: ${DEFAULT-VALUE}).")
     String loss;
 
+    @Option(names = "--regularize", paramLabel = "SPEC",
+            description = "Add a spike regulariser on every spiking layer: rate_l1:WEIGHT or "
+                    + "homeostasis:TARGET_RATE:WEIGHT (repeatable).")
+    List<String> regularize;
+
     @Option(names = "--optimizer", defaultValue = "adam", description = "adam, adamw or sgd (default: ${DEFAULT-VALUE}).")
     String optimizer;
 
@@ -193,7 +198,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         String stopReason = "completed";
         try (Trainer trainer = new Trainer(net, opt, new Trainer.Config(cfg.batchSize(), cfg.seed(), cfg.threads(),
-                cfg.backendEnum(), lossFn, List.of(), cfg.clip()))) {
+                cfg.backendEnum(), lossFn, regularizers(cfg.regularize(), layers), cfg.clip()))) {
             for (int epoch = startEpoch; epoch < cfg.epochs(); epoch++) {
                 if (stopAfter != null && epoch >= stopAfter) {
                     stopReason = "stopped after " + stopAfter + " epochs (--stop-after); continue with --resume";
@@ -336,6 +341,11 @@ final class TrainCommand implements Callable<Integer> {
                 throw bad("--encoding: " + ex.getMessage());
             }
         }
+        if (regularize != null) {
+            for (String r : regularize) {
+                regularizers(List.of(r), List.of(dev.surge.core.nn.SpikingSpec.lif(1)));
+            }
+        }
         String m = model != null ? model : Presets.defaultFor(dataset);
         if (!Presets.DESCRIPTIONS.containsKey(m) && !Files.isRegularFile(Path.of(m))) {
             throw bad("--model '" + m + "' is neither a preset (" + String.join(", ",
@@ -354,7 +364,41 @@ final class TrainCommand implements Callable<Integer> {
             throw bad("--randman applies only to --dataset randman");
         }
         return new RunConfig(dataset, m, e, batchSize, lr, t, encoding, surrogate, loss, optimizer, weightDecay,
-                schedule, clip, patience, seed, dataSeed, th, backend, limit != null ? limit : 0, dir, rm);
+                schedule, clip, patience, seed, dataSeed, th, backend, limit != null ? limit : 0, dir, rm,
+                regularize == null ? List.of() : List.copyOf(regularize));
+    }
+
+    static List<String> strings(JsonNode arr) {
+        List<String> r = new ArrayList<>();
+        arr.forEach(x -> r.add(x.asText()));
+        return r;
+    }
+
+    /** {@code rate_l1:W} or {@code homeostasis:TARGET:W} on every spiking layer. */
+    static List<dev.surge.core.loss.Regularizer> regularizers(List<String> specs, List<LayerSpec> layers) {
+        List<dev.surge.core.loss.Regularizer> r = new ArrayList<>();
+        for (String spec : specs) {
+            String[] p = spec.split(":");
+            try {
+                for (int l = 0; l < layers.size(); l++) {
+                    if (!(layers.get(l) instanceof dev.surge.core.nn.SpikingSpec)) {
+                        continue;
+                    }
+                    if (p[0].equals("rate_l1") && p.length == 2) {
+                        r.add(new dev.surge.core.loss.Regularizer.RateL1(l, Float.parseFloat(p[1])));
+                    } else if (p[0].equals("homeostasis") && p.length == 3) {
+                        r.add(new dev.surge.core.loss.Regularizer.Homeostasis(l, Float.parseFloat(p[1]),
+                                Float.parseFloat(p[2])));
+                    } else {
+                        throw new NumberFormatException();
+                    }
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--regularize '" + spec
+                        + "': expected rate_l1:WEIGHT or homeostasis:TARGET_RATE:WEIGHT");
+            }
+        }
+        return r;
     }
 
     /** Reads a JSON model file (layers in the golden-case vocabulary). */
@@ -370,7 +414,7 @@ final class TrainCommand implements Callable<Integer> {
     record RunConfig(String dataset, String model, int epochs, int batchSize, float lr, int steps, String encoding,
                      String surrogate, String loss, String optimizer, float weightDecay, String schedule, float clip,
                      int patience, long seed, long dataSeed, int threads, String backend, int limit, Path out,
-                     String randman) {
+                     String randman, List<String> regularize) {
 
         List<LayerSpec> layers(int classes) {
             if (Presets.DESCRIPTIONS.containsKey(model)) {
@@ -419,6 +463,8 @@ final class TrainCommand implements Callable<Integer> {
             if (dataset.equals("randman")) {
                 o.put("randman", randman);
             }
+            var regs = o.putArray("regularize");
+            regularize.forEach(regs::add);
             return o;
         }
 
@@ -435,7 +481,7 @@ final class TrainCommand implements Callable<Integer> {
                     o.path("schedule").asText(), (float) o.path("clip").asDouble(), o.path("patience").asInt(),
                     o.path("seed").asLong(), o.path("data_seed").asLong(), o.path("threads").asInt(),
                     o.path("backend").asText(), o.path("limit").asInt(), cli != null ? cli.out() : null,
-                    o.path("randman").asText(DataSplits.randmanSpec(null)));
+                    o.path("randman").asText(DataSplits.randmanSpec(null)), strings(o.path("regularize")));
         }
     }
 }

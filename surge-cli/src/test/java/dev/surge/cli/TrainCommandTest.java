@@ -127,6 +127,7 @@ class TrainCommandTest {
         assertOneLineError(run(List.of("train"), "--encoding", "morse", "--dataset", "mnist"), 2, "unknown encoding");
         assertOneLineError(run(List.of("train"), "--schedule", "wobbly"), 2, "unknown schedule 'wobbly'");
         assertOneLineError(run(List.of("train"), "--randman", "colour=2"), 2, "--randman: unknown key 'colour'");
+        assertOneLineError(run(List.of("train"), "--regularize", "rate_l1"), 2, "--regularize 'rate_l1': expected");
         assertOneLineError(run(List.of("train"), "--randman", "classes=1"), 2, "randman: classes must be >= 2");
         assertOneLineError(run(List.of("train"), "--dataset", "mnist", "--randman", "dim=2"), 2,
                 "--randman applies only to --dataset randman");
