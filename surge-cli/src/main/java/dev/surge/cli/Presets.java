@@ -13,7 +13,7 @@ final class Presets {
     }
 
     static final Map<String, String> DESCRIPTIONS = Map.of(
-            "recurrent", "inputs → 128 recurrent LIF (β 0.9) → leaky readout (β 0.9)",
+            "recurrent", "inputs → 128 recurrent LIF (β 0.95) → leaky readout (β 0.95)",
             "ff", "inputs → 256 LIF (β 0.9) → leaky readout",
             "ff-wide", "inputs → 1000 LIF (β 0.9) → leaky readout",
             "ff-deep", "inputs → 256 LIF → 256 LIF (β 0.9) → leaky readout");
@@ -30,7 +30,7 @@ final class Presets {
     static List<LayerSpec> build(String name, int classes, Surrogate surrogate) {
         SpikingSpec base = SpikingSpec.lif(1).withSurrogate(surrogate);
         return switch (name) {
-            case "recurrent" -> List.of(lif(base, 128, 0.9f).withRecurrent(true), ReadoutSpec.of(classes, 0.9f));
+            case "recurrent" -> List.of(lif(base, 128, 0.95f).withRecurrent(true), ReadoutSpec.of(classes, 0.95f));
             case "ff" -> List.of(lif(base, 256, 0.9f), ReadoutSpec.of(classes, 0.9f));
             case "ff-wide" -> List.of(lif(base, 1000, 0.9f), ReadoutSpec.of(classes, 0.9f));
             case "ff-deep" -> List.of(lif(base, 256, 0.9f), lif(base, 256, 0.9f), ReadoutSpec.of(classes, 0.9f));

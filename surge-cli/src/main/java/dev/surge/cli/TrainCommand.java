@@ -49,7 +49,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", description = "A preset name or a JSON model file (default: per dataset).")
     String model;
 
-    @Option(names = "--epochs", description = "Epochs (default: 25 for randman, 20 otherwise).")
+    @Option(names = "--epochs", description = "Epochs (default: 20).")
     Integer epochs;
 
     @Option(names = "--batch-size", description = "Samples per batch (default: 32 for randman, 128 otherwise).")
@@ -75,7 +75,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--regularize", paramLabel = "SPEC",
             description = "Add a spike regulariser on every spiking layer: rate_l1:WEIGHT or "
-                    + "homeostasis:TARGET_RATE:WEIGHT (repeatable).")
+                    + "homeostasis:TARGET_RATE:WEIGHT (repeatable; 'none' for none). Default for randman: "
+                    + "homeostasis:0.02:10, which keeps the recurrent layer from saturating; none otherwise.")
     List<String> regularize;
 
     @Option(names = "--optimizer", defaultValue = "adam", description = "adam, adamw or sgd (default: ${DEFAULT-VALUE}).")
@@ -305,7 +306,7 @@ final class TrainCommand implements Callable<Integer> {
         if (resume && force) {
             throw bad("--resume and --force contradict each other");
         }
-        int e = epochs != null ? epochs : (dataset.equals("randman") ? 25 : 20);
+        int e = epochs != null ? epochs : 20;
         if (e <= 0) {
             throw bad("--epochs must be positive, got " + e);
         }
@@ -340,6 +341,11 @@ final class TrainCommand implements Callable<Integer> {
             } catch (IllegalArgumentException ex) {
                 throw bad("--encoding: " + ex.getMessage());
             }
+        }
+        if (regularize == null && dataset.equals("randman")) {
+            regularize = List.of("homeostasis:0.02:10");
+        } else if (regularize != null && regularize.equals(List.of("none"))) {
+            regularize = List.of();
         }
         if (regularize != null) {
             for (String r : regularize) {
