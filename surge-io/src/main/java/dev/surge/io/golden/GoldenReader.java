@@ -47,17 +47,7 @@ public final class GoldenReader {
     /** Reads every case in a file. */
     public static List<GoldenCase> read(Path file) throws GoldenFormatException {
         String src = file.toString();
-        JsonNode root;
-        try {
-            root = JSON.readTree(Files.readAllBytes(file));
-        } catch (NoSuchFileException e) {
-            throw new GoldenFormatException(src, null, "no such file");
-        } catch (JsonProcessingException e) {
-            throw new GoldenFormatException(src, null, "not valid JSON (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + "): " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new GoldenFormatException(src, null, "cannot read: " + e.getMessage());
-        }
+        JsonNode root = parse(file);
         if (root == null || root.isMissingNode()) {
             throw new GoldenFormatException(src, null, "empty file");
         }
@@ -80,17 +70,7 @@ public final class GoldenReader {
      */
     public static ModelFile readModel(Path file) throws GoldenFormatException {
         String src = file.toString();
-        JsonNode root;
-        try {
-            root = JSON.readTree(Files.readAllBytes(file));
-        } catch (NoSuchFileException e) {
-            throw new GoldenFormatException(src, null, "no such file");
-        } catch (JsonProcessingException e) {
-            throw new GoldenFormatException(src, null, "not valid JSON (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + "): " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new GoldenFormatException(src, null, "cannot read: " + e.getMessage());
-        }
+        JsonNode root = parse(file);
         F m = new F(src, "", root).obj();
         m.onlyKeys(Set.of("inputs", "layers", "description"));
         int inputs = m.has("inputs") ? m.get("inputs").positive() : -1;
@@ -103,6 +83,21 @@ public final class GoldenReader {
             layers.add(layer(layersF.at(i)));
         }
         return new ModelFile(inputs, List.copyOf(layers));
+    }
+
+    /** The JSON tree of a file, or an error naming the file (missing, unreadable, not JSON: line and column). */
+    private static JsonNode parse(Path file) throws GoldenFormatException {
+        String src = file.toString();
+        try {
+            return JSON.readTree(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            throw new GoldenFormatException(src, null, "no such file");
+        } catch (JsonProcessingException e) {
+            throw new GoldenFormatException(src, null, "not valid JSON (line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr() + "): " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new GoldenFormatException(src, null, "cannot read: " + e.getMessage());
+        }
     }
 
     /** The content of a model file. */
