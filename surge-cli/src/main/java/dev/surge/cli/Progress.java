@@ -6,11 +6,12 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
-/** A per-epoch progress bar with loss, accuracy and ETA on a terminal; silent otherwise (epoch lines suffice). */
+/** A per-epoch progress bar with loss, accuracy, spike rate and ETA on a terminal; silent otherwise (epoch lines suffice). */
 final class Progress implements AutoCloseable {
     private final ProgressBar bar;
     private double lossSum;
     private double accSum;
+    private double rateSum;
     private int n;
 
     private Progress(ProgressBar bar) {
@@ -27,13 +28,15 @@ final class Progress implements AutoCloseable {
         return new Progress(b);
     }
 
-    void update(int batch, int batches, double loss, double accuracy) {
+    void update(int batch, int batches, double loss, double accuracy, double rate) {
         lossSum += loss;
         accSum += accuracy;
+        rateSum += Double.isNaN(rate) ? 0 : rate;
         n++;
         if (bar != null) {
             bar.stepTo(batch);
-            bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f acc %.1f%%", lossSum / n, 100 * accSum / n));
+            bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f acc %.1f%% rate %.3f", lossSum / n,
+                    100 * accSum / n, rateSum / n));
         }
     }
 

@@ -61,10 +61,10 @@ public final class Trainer implements AutoCloseable {
     public record Stats(double loss, double accuracy, double[] rates, double synopsPerSample, int samples) {
     }
 
-    /** Called after every training batch. */
+    /** Called after every training batch; {@code rate} is spikes per neuron per step over the spiking layers. */
     @FunctionalInterface
     public interface BatchListener {
-        void batchDone(int batch, int batches, double loss, double accuracy);
+        void batchDone(int batch, int batches, double loss, double accuracy, double rate);
     }
 
     private final Network net;
@@ -140,7 +140,8 @@ public final class Trainer implements AutoCloseable {
             opt.step();
             acc.add(chunks, batchLoss, idx.length);
             if (listener != null) {
-                listener.batchDone(bi + 1, batches, batchLoss, (double) correct / idx.length);
+                listener.batchDone(bi + 1, batches, batchLoss, (double) correct / idx.length,
+                        batchRate(chunks, data.steps(), idx.length));
             }
         }
         return acc.stats();
@@ -182,6 +183,20 @@ public final class Trainer implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    private double batchRate(List<Chunk> chunks, int steps, int batch) {
+        double spikes = 0;
+        double neurons = 0;
+        for (int l = 0; l < net.layers().size(); l++) {
+            if (net.layers().get(l).spiking()) {
+                neurons += net.layers().get(l).spec().out();
+                for (Chunk c : chunks) {
+                    spikes += c.spikes[l];
+                }
+            }
+        }
+        return neurons == 0 ? Double.NaN : spikes / (neurons * steps * batch);
     }
 
     private void checkShape(SampleSet data) {
