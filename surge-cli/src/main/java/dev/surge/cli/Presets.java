@@ -21,8 +21,7 @@ final class Presets {
     /** The preset a dataset uses when {@code --model} is not given. */
     static String defaultFor(String dataset) {
         return switch (dataset) {
-            case "fashion-mnist", "mnist" -> "ff-wide";
-            case "nmnist" -> "ff";
+            case "fashion-mnist", "mnist", "nmnist" -> "ff";
             default -> "recurrent";
         };
     }

@@ -52,11 +52,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", description = "Epochs (default: 20).")
     Integer epochs;
 
-    @Option(names = "--batch-size", description = "Samples per batch (default: 32 for randman, 128 otherwise).")
+    @Option(names = "--batch-size", paramLabel = "N", description = "Samples per batch (default: 32 for randman, 128 otherwise).")
     Integer batchSizeOption;
 
-    @Option(names = "--lr", defaultValue = "5e-3", description = "Learning rate (default: ${DEFAULT-VALUE}).")
-    float lr;
+    @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate (default: 5e-3 for randman, 2e-3 otherwise).")
+    Float lrOption;
 
     @Option(names = "--time-steps", description = "Time steps T (default: 100 for randman, 25 for images).")
     Integer timeSteps;
@@ -314,6 +314,7 @@ final class TrainCommand implements Callable<Integer> {
         if (batchSize <= 0) {
             throw bad("--batch-size must be positive, got " + batchSize);
         }
+        float lr = lrOption != null ? lrOption : (dataset.equals("randman") ? 5e-3f : 2e-3f);
         if (!(lr > 0) || !Float.isFinite(lr)) {
             throw bad("--lr must be a positive number, got " + lr);
         }
