@@ -2,6 +2,8 @@ package dev.surge.core.autograd;
 
 import dev.surge.core.surrogate.Surrogate;
 import dev.surge.core.tensor.Blas;
+import dev.surge.core.tensor.Kernels;
+import dev.surge.core.tensor.SpikeRows;
 import dev.surge.core.tensor.Shapes;
 import dev.surge.core.tensor.Tensor;
 import java.util.Arrays;
@@ -298,7 +300,14 @@ public final class Ops {
         for (int i = 0; i < m; i++) {
             System.arraycopy(bias, 0, ys, i * n, n);
         }
-        Blas.get().sgemm(false, true, m, n, k, 1f, x.value().data(), 0, k, w.value().data(), 0, k, 1f, ys, 0, n);
+        // A 0/1 spike input below the crossover density: add the rows of Wᵀ at the active inputs (event-driven)
+        SpikeRows events = SpikeRows.of(x.value().data(), 0, m, k,
+                Kernels.eventMaxDensity(Kernels.LINEAR_EVENT_MAX_DENSITY));
+        if (events != null) {
+            events.addRowsInto(transpose(w.value().data(), n, k), n, ys, 0);
+        } else {
+            Blas.get().sgemm(false, true, m, n, k, 1f, x.value().data(), 0, k, w.value().data(), 0, k, 1f, ys, 0, n);
+        }
         return x.tape().record(Tensor.of(ys, m, n), g -> {
             Blas blas = Blas.get();
             float[] gd = g.data();
@@ -306,7 +315,20 @@ public final class Ops {
                 blas.sgemm(false, false, m, k, n, 1f, gd, 0, n, w.value().data(), 0, k, 1f, x.gradData(), 0, k);
             }
             if (w.requiresGrad()) {
-                blas.sgemm(true, false, n, k, m, 1f, gd, 0, n, x.value().data(), 0, k, 1f, w.gradData(), 0, k);
+                if (events != null) {
+                    // ∂L/∂W[o, j] = Σ over the rows i where input j spiked of g[i, o]
+                    float[] gwt = new float[k * n];
+                    events.scatterRowsInto(gd, 0, n, gwt);
+                    float[] gw = w.gradData();
+                    for (int o = 0; o < n; o++) {
+                        int row = o * k;
+                        for (int j = 0; j < k; j++) {
+                            gw[row + j] += gwt[j * n + o];
+                        }
+                    }
+                } else {
+                    blas.sgemm(true, false, n, k, m, 1f, gd, 0, n, x.value().data(), 0, k, 1f, w.gradData(), 0, k);
+                }
             }
             if (b.requiresGrad()) {
                 float[] gb = b.gradData();
@@ -318,6 +340,18 @@ public final class Ops {
                 }
             }
         }, x, w, b);
+    }
+
+    /** {@code [rows, cols]} → {@code [cols, rows]}. */
+    static float[] transpose(float[] a, int rows, int cols) {
+        float[] t = new float[rows * cols];
+        for (int i = 0; i < rows; i++) {
+            int r = i * cols;
+            for (int j = 0; j < cols; j++) {
+                t[j * rows + i] = a[r + j];
+            }
+        }
+        return t;
     }
 
     // ------------------------------------------------------------------ reductions

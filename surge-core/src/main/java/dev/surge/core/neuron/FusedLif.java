@@ -26,9 +26,6 @@ import java.util.Arrays;
  * </pre>
  */
 public final class FusedLif {
-    /** Fraction of active neurons above which the recurrent product runs as a dense GEMM. */
-    static final double DENSE_ACTIVITY = 0.05;
-
     private FusedLif() {
     }
 
@@ -71,6 +68,8 @@ public final class FusedLif {
         final float[] syn = synaptic ? new float[bn] : null;
         final float[] recIn = rec ? new float[bn] : null;
         final dev.surge.core.tensor.Blas fblas = dev.surge.core.tensor.Blas.get();
+        final double eventMax = dev.surge.core.tensor.Kernels.eventMaxDensity(
+                dev.surge.core.tensor.Kernels.RECURRENT_EVENT_MAX_DENSITY);
         for (int t = 0; t < steps; t++) {
             boolean dense = false;
             if (rec && t > 0) {
@@ -80,7 +79,7 @@ public final class FusedLif {
                 for (int i = (t - 1) * bn; i < t * bn; i++) {
                     active += s[i];
                 }
-                if (active > DENSE_ACTIVITY * bn) {
+                if (active > eventMax * bn) {
                     dense = true;
                     fblas.sgemm(false, true, batch, n, n, 1f, out, (t - 1) * bn, n, vw, 0, n, 0f, recIn, 0, n);
                 }

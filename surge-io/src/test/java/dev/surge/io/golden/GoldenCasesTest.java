@@ -42,7 +42,8 @@ class GoldenCasesTest {
         if (!want.equals("auto")) {
             assertEquals(want, got, "surge.blas=" + want + " must select that backend");
         }
-        System.out.println("golden cases run with BLAS backend " + got);
+        System.out.println("golden cases run with BLAS backend " + got + ", spike products "
+                + dev.surge.core.tensor.Kernels.products());
     }
 
     @Test

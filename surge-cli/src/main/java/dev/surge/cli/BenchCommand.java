@@ -1,0 +1,377 @@
+package dev.surge.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.surge.core.data.SampleSet;
+import dev.surge.core.loss.Loss;
+import dev.surge.core.nn.Backend;
+import dev.surge.core.nn.LayerSpec;
+import dev.surge.core.nn.Network;
+import dev.surge.core.nn.SpikingSpec;
+import dev.surge.core.optim.Adam;
+import dev.surge.core.tensor.Blas;
+import dev.surge.core.train.Trainer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code surge bench}: times full training steps (forward over all T, loss, backward, Adam update) on the standard
+ * workloads W1–W4 that {@code bench_peers.py} runs in PyTorch, and reports median and minimum milliseconds per step
+ * and peak memory. With several workloads each one runs in its own JVM, so that peak RSS is per workload.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Time training steps on the standard benchmark workloads.",
+        footer = {"", "Workloads (LIF hidden and output, beta 0.9, threshold 1, subtract reset detached, fast_sigmoid:25,",
+                "cross-entropy on output spike counts, Adam lr 1e-3, Bernoulli input spikes from a fixed seed):",
+                "  W1 shd-ff    700 -> 256 -> 20            T=100  B=64   input density 5%",
+                "  W2 shd-rec   700 -> 256 (recurrent) -> 20 T=100  B=64   input density 5%",
+                "  W3 mnist-ff  784 -> 1000 -> 10           T=25   B=128  input density 20%",
+                "  W4 long      700 -> 256 -> 20            T=1000 B=16   input density 5%",
+                "", "Exit status: 0 done, 2 bad option."})
+final class BenchCommand implements Callable<Integer> {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One benchmark workload. */
+    record Workload(String id, String name, int in, int hidden, int out, int steps, int batch, double density,
+                    boolean recurrent) {
+
+        /** Dense-equivalent multiply-add FLOPs of a step: 2·T·B·(in·hidden + hidden·out), times 3. */
+        double denseFlops() {
+            return 3.0 * 2.0 * steps * batch * ((double) in * hidden + (double) hidden * out);
+        }
+
+        String describe() {
+            return String.format(Locale.ROOT, "%s %s %d→%d%s→%d T=%d B=%d density %.0f%%", id, name, in, hidden,
+                    recurrent ? " (recurrent)" : "", out, steps, batch, 100 * density);
+        }
+    }
+
+    static final List<Workload> WORKLOADS = List.of(
+            new Workload("W1", "shd-ff", 700, 256, 20, 100, 64, 0.05, false),
+            new Workload("W2", "shd-rec", 700, 256, 20, 100, 64, 0.05, true),
+            new Workload("W3", "mnist-ff", 784, 1000, 10, 25, 128, 0.20, false),
+            new Workload("W4", "long", 700, 256, 20, 1000, 16, 0.05, false));
+
+    static final long SEED = 1234;
+
+    @Option(names = "--workload", defaultValue = "all", description = "W1, W2, W3, W4 or all (default: ${DEFAULT-VALUE}).")
+    String workload;
+
+    @Option(names = "--steps", defaultValue = "20", description = "Timed training steps (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--warmup", defaultValue = "5", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--threads", defaultValue = "2", description = "Worker threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--backend", defaultValue = "fused", description = "fused or composed (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--json", description = "One JSON line per workload instead of text.")
+    boolean json;
+
+    @Option(names = "--no-fork", description = "Run several workloads in this JVM (peak RSS is then cumulative).")
+    boolean noFork;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private CommandLine.ParameterException bad(String msg) {
+        return new CommandLine.ParameterException(spec.commandLine(), msg);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (steps <= 0) {
+            throw bad("--steps must be positive, got " + steps);
+        }
+        if (warmup < 0) {
+            throw bad("--warmup must be >= 0, got " + warmup);
+        }
+        if (threads <= 0) {
+            throw bad("--threads must be positive, got " + threads);
+        }
+        Backend be = switch (backend) {
+            case "fused" -> Backend.FUSED;
+            case "composed" -> Backend.COMPOSED;
+            default -> throw bad("--backend must be fused or composed, not '" + backend + "'");
+        };
+        List<Workload> chosen = select(workload);
+        if (chosen == null) {
+            throw bad("--workload must be W1, W2, W3, W4 or all, not '" + workload + "'");
+        }
+        if (!json) {
+            out.println(String.format(Locale.ROOT, "surge bench: %d threads, BLAS %s, Java %s, %d warm-up + %d timed "
+                    + "steps", threads, Blas.get().name(), System.getProperty("java.version"), warmup, steps));
+        }
+        for (Workload w : chosen) {
+            ObjectNode r = chosen.size() > 1 && !noFork ? forked(w, err) : run(w, be);
+            if (json) {
+                out.println(JSON.writeValueAsString(r));
+            } else {
+                out.println(text(w, r));
+            }
+            out.flush();
+        }
+        return 0;
+    }
+
+    static List<Workload> select(String name) {
+        if (name.equalsIgnoreCase("all")) {
+            return WORKLOADS;
+        }
+        for (Workload w : WORKLOADS) {
+            if (w.id().equalsIgnoreCase(name) || w.name().equalsIgnoreCase(name)) {
+                return List.of(w);
+            }
+        }
+        return null;
+    }
+
+    private static String text(Workload w, ObjectNode r) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+                "%-50s median %8.2f ms  min %8.2f ms per step   peak heap %5.0f MB  peak RSS %5.0f MB",
+                w.describe(), r.get("ms_median").asDouble(), r.get("ms_min").asDouble(),
+                r.get("peak_heap_mb").asDouble(), r.get("peak_rss_mb").asDouble()));
+        if (r.has("sgemm_gflops")) {
+            sb.append(String.format(Locale.ROOT, "%n    dense-equivalent rate %.1f GFLOP/s (%.2f GFLOP per step); "
+                            + "%s sgemm on the same shapes: %.1f GFLOP/s",
+                    r.get("dense_equiv_gflops").asDouble(), w.denseFlops() / 1e9, r.get("blas").asText(),
+                    r.get("sgemm_gflops").asDouble()));
+        }
+        return sb.toString();
+    }
+
+    /** Runs one workload in a child JVM with the same JVM options and class path; returns its JSON line. */
+    private ObjectNode forked(Workload w, PrintWriter err) throws IOException, InterruptedException {
+        String java = ProcessHandle.current().info().command().orElse(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java);
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Main.class.getName());
+        cmd.addAll(List.of("bench", "--workload", w.id(), "--steps", Integer.toString(steps), "--warmup",
+                Integer.toString(warmup), "--threads", Integer.toString(threads), "--backend", backend, "--json"));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String line = null;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String l; (l = r.readLine()) != null; ) {
+                if (l.startsWith("{")) {
+                    line = l;
+                }
+            }
+        }
+        int rc = p.waitFor();
+        if (rc != 0 || line == null) {
+            throw new IllegalStateException("benchmark of " + w.id() + " failed in its child JVM (exit " + rc + ")");
+        }
+        return (ObjectNode) JSON.readTree(line);
+    }
+
+    /** Network, data and optimizer of a workload, as the PyTorch references build them. */
+    static Network network(Workload w) {
+        SpikingSpec hidden = SpikingSpec.lif(w.hidden()).withRecurrent(w.recurrent());
+        List<LayerSpec> layers = List.of(hidden, SpikingSpec.lif(w.out()));
+        return Network.create(w.in(), layers, SEED);
+    }
+
+    /** B samples of Bernoulli(density) input spikes drawn once from a fixed seed, with random labels. */
+    static SampleSet inputs(Workload w) {
+        SplittableRandom rng = new SplittableRandom(SEED);
+        int per = w.steps() * w.in();
+        float[][] xs = new float[w.batch()][per];
+        int[] labels = new int[w.batch()];
+        for (int s = 0; s < w.batch(); s++) {
+            for (int i = 0; i < per; i++) {
+                xs[s][i] = rng.nextDouble() < w.density() ? 1f : 0f;
+            }
+            labels[s] = rng.nextInt(w.out());
+        }
+        return new SampleSet() {
+            @Override
+            public int size() {
+                return w.batch();
+            }
+
+            @Override
+            public int inputs() {
+                return w.in();
+            }
+
+            @Override
+            public int steps() {
+                return w.steps();
+            }
+
+            @Override
+            public int classes() {
+                return w.out();
+            }
+
+            @Override
+            public int label(int index) {
+                return labels[index];
+            }
+
+            @Override
+            public void write(int index, float[] x, int slot, int batch, SplittableRandom unused) {
+                float[] src = xs[index];
+                for (int t = 0; t < w.steps(); t++) {
+                    System.arraycopy(src, t * w.in(), x, (t * batch + slot) * w.in(), w.in());
+                }
+            }
+        };
+    }
+
+    ObjectNode run(Workload w, Backend be) {
+        Network net = network(w);
+        SampleSet data = inputs(w);
+        Adam opt = Adam.adam(new ArrayList<>(net.parameters().values()), 1e-3f);
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            pool.resetPeakUsage();
+        }
+        double[] ms = new double[steps];
+        try (Trainer trainer = new Trainer(net, opt, new Trainer.Config(w.batch(), SEED, threads, be,
+                new Loss.CeCount(), List.of(), 0f))) {
+            for (int i = 0; i < warmup + steps; i++) {
+                long t0 = System.nanoTime();
+                trainer.trainEpoch(data, i, null);
+                long t1 = System.nanoTime();
+                if (i >= warmup) {
+                    ms[i - warmup] = (t1 - t0) / 1e6;
+                }
+            }
+        }
+        double[] sorted = ms.clone();
+        Arrays.sort(sorted);
+        double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+        ObjectNode r = JSON.createObjectNode();
+        r.put("workload", w.id());
+        r.put("name", w.name());
+        r.put("ms_median", round(median));
+        r.put("ms_min", round(sorted[0]));
+        r.put("peak_rss_mb", round(peakRssMb()));
+        r.put("peak_heap_mb", round(peakHeapMb()));
+        r.put("threads", threads);
+        r.put("steps", steps);
+        r.put("warmup", warmup);
+        r.put("backend", backend);
+        r.put("blas", Blas.get().name());
+        r.put("java", System.getProperty("java.version"));
+        r.put("dense_equiv_gflops", round(w.denseFlops() / (median / 1e3) / 1e9));
+        if (w.id().equals("W1")) {
+            r.put("sgemm_gflops", round(sgemmRate(w, threads)));
+        }
+        return r;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    /**
+     * The BLAS rate on the dense products of a W1 step (input product, its weight gradient and the hidden-to-output
+     * product), each thread on its share of the T·B rows as in training, timed over repeated rounds: the median
+     * GFLOP/s of all threads together.
+     */
+    static double sgemmRate(Workload w, int threads) {
+        int rows = w.steps() * w.batch() / threads;
+        float[][] x = new float[threads][rows * w.in()];
+        float[][] y = new float[threads][rows * w.hidden()];
+        float[][] gw = new float[threads][w.hidden() * w.in()];
+        float[] wt = new float[w.hidden() * w.in()];
+        SplittableRandom rng = new SplittableRandom(7);
+        for (float[] a : x) {
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) rng.nextDouble();
+            }
+        }
+        for (int i = 0; i < wt.length; i++) {
+            wt[i] = (float) rng.nextDouble();
+        }
+        Blas blas = Blas.get();
+        double flopsPerRound = 2.0 * 2.0 * rows * threads * w.in() * w.hidden();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            double[] rates = new double[12];
+            for (int round = 0; round < rates.length + 3; round++) {
+                long t0 = System.nanoTime();
+                List<Future<?>> fs = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int id = t;
+                    fs.add(pool.submit(() -> {
+                        blas.sgemm(false, true, rows, w.hidden(), w.in(), 1f, x[id], 0, w.in(), wt, 0, w.in(), 0f,
+                                y[id], 0, w.hidden());
+                        blas.sgemm(true, false, w.hidden(), w.in(), rows, 1f, y[id], 0, w.hidden(), x[id], 0, w.in(),
+                                0f, gw[id], 0, w.in());
+                    }));
+                }
+                for (Future<?> f : fs) {
+                    f.get();
+                }
+                double secs = (System.nanoTime() - t0) / 1e9;
+                if (round >= 3) {
+                    rates[round - 3] = flopsPerRound / secs / 1e9;
+                }
+            }
+            Arrays.sort(rates);
+            return rates[rates.length / 2];
+        } catch (Exception e) {
+            throw new IllegalStateException("sgemm timing failed", e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Peak resident set size of this process (VmHWM), or NaN where /proc is not available. */
+    static double peakRssMb() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (l.startsWith("VmHWM:")) {
+                    return Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return Double.NaN;
+    }
+
+    /** Sum over the heap pools of their peak use since the last reset. */
+    static double peakHeapMb() {
+        long sum = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
+                sum += pool.getPeakUsage().getUsed();
+            }
+        }
+        return sum / 1048576.0;
+    }
+}
