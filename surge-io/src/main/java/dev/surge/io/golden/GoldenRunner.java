@@ -46,14 +46,23 @@ public final class GoldenRunner {
     }
 
     /** What one forward/backward pass produced. */
-    private record Pass(double loss, Map<String, Parameter> params, List<Var> outputs, Var input) {
+    private record Pass(double loss, Map<String, Parameter> params, List<Tensor> outputs, Tensor inputGrad) {
     }
 
     public static Result evaluate(GoldenCase c, Backend backend) {
+        return evaluate(c, backend, 1);
+    }
+
+    /**
+     * Evaluates with the batch split into {@code threads} chunks run in parallel, each on its own tape with its loss
+     * weighted by its share of the batch, and the gradients summed in chunk order, as the trainer does. Cases with
+     * regularisers (which are not sums over samples) run as one chunk.
+     */
+    public static Result evaluate(GoldenCase c, Backend backend, int threads) {
         List<String> fails = new ArrayList<>();
         GoldenCase.Expected ex = c.expected();
         Network net = build(c);
-        Pass p = pass(c, net, backend);
+        Pass p = pass(c, net, backend, threads);
 
         double lossErr = relErr(p.loss(), ex.loss());
         if (!(lossErr <= LOSS_TOL)) {
@@ -66,7 +75,7 @@ public final class GoldenRunner {
                 if (want == null) {
                     continue;
                 }
-                Tensor got = counts(p.outputs().get(i).value());
+                Tensor got = counts(p.outputs().get(i));
                 int wrong = 0;
                 float worst = 0;
                 for (int k = 0; k < got.size(); k++) {
@@ -84,7 +93,7 @@ public final class GoldenRunner {
             }
         }
         if (ex.outputSumOverTime() != null) {
-            Tensor got = p.outputs().get(p.outputs().size() - 1).value();
+            Tensor got = p.outputs().get(p.outputs().size() - 1);
             Tensor sum = sumOverTime(got);
             double e = relNormErr(sum, ex.outputSumOverTime());
             if (!(e <= GRAD_TOL)) {
@@ -103,14 +112,14 @@ public final class GoldenRunner {
             }
         }
         if (ex.inputGrad() != null) {
-            double err = relNormErr(p.input().grad(), ex.inputGrad());
+            double err = relNormErr(p.inputGrad(), ex.inputGrad());
             worst = Math.max(worst, Double.isNaN(err) ? Double.POSITIVE_INFINITY : err);
             if (!(err <= GRAD_TOL)) {
                 fails.add(String.format(Locale.ROOT, "input gradient: relative error %.2e > %.0e", err, GRAD_TOL));
             }
         }
         if (c.optimizer() != null) {
-            optimizerRun(c, backend, fails);
+            optimizerRun(c, backend, threads, fails);
         }
         return new Result(c.name(), List.copyOf(fails), worst);
     }
@@ -123,21 +132,104 @@ public final class GoldenRunner {
         return net;
     }
 
-    private static Pass pass(GoldenCase c, Network net, Backend backend) {
-        Tape tape = new Tape();
-        Var x = tape.leaf(c.input(), c.inputGrad());
-        Network.Pass fw = net.forward(x, backend);
-        Var loss = c.loss().apply(fw.output(), c.targets());
-        for (Regularizer r : c.regularizers()) {
-            loss = loss.add(r.apply(fw.outputs()));
+    private static Pass pass(GoldenCase c, Network net, Backend backend, int threads) {
+        int batch = c.input().dim(1);
+        int parts = c.regularizers().isEmpty() ? Math.min(Math.max(1, threads), batch) : 1;
+        if (parts == 1) {
+            Tape tape = new Tape();
+            Var x = tape.leaf(c.input(), c.inputGrad());
+            Network.Pass fw = net.forward(x, backend);
+            Var loss = c.loss().apply(fw.output(), c.targets());
+            for (Regularizer r : c.regularizers()) {
+                loss = loss.add(r.apply(fw.outputs()));
+            }
+            net.zeroGrad();
+            tape.backward(loss);
+            fw.accumulateGrads();
+            return new Pass(loss.item(), net.parameters(), fw.outputs().stream().map(Var::value).toList(),
+                    c.inputGrad() ? x.grad() : null);
+        }
+        record Chunk(int lo, int hi, Network.Pass fw, Var x, double loss) {
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parts);
+        List<Chunk> chunks = new ArrayList<>();
+        try {
+            List<java.util.concurrent.Future<Chunk>> fs = new ArrayList<>();
+            for (int k = 0; k < parts; k++) {
+                int lo = batch * k / parts;
+                int hi = batch * (k + 1) / parts;
+                fs.add(pool.submit(() -> {
+                    Tape tape = new Tape();
+                    Var x = tape.leaf(sliceBatch(c.input(), lo, hi), c.inputGrad());
+                    Network.Pass fw = net.forward(x, backend);
+                    int[] cls = c.targets().classes() == null ? null
+                            : java.util.Arrays.copyOfRange(c.targets().classes(), lo, hi);
+                    Tensor sp = c.targets().spikes() == null ? null : sliceBatch(c.targets().spikes(), lo, hi);
+                    Var loss = c.loss().apply(fw.output(), new dev.surge.core.loss.Targets(cls, sp));
+                    tape.backward(loss, Tensor.scalar((float) (hi - lo) / batch));
+                    return new Chunk(lo, hi, fw, x, loss.item());
+                }));
+            }
+            for (var f : fs) {
+                chunks.add(f.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
         }
         net.zeroGrad();
-        tape.backward(loss);
-        fw.accumulateGrads();
-        return new Pass(loss.item(), net.parameters(), fw.outputs(), x);
+        double loss = 0;
+        for (Chunk ch : chunks) {
+            ch.fw().accumulateGrads();
+            loss += ch.loss() * (ch.hi() - ch.lo()) / batch;
+        }
+        List<Tensor> outs = new ArrayList<>();
+        for (int l = 0; l < chunks.get(0).fw().outputs().size(); l++) {
+            int layer = l;
+            outs.add(joinBatch(chunks.stream().map(ch -> ch.fw().outputs().get(layer).value()).toList()));
+        }
+        Tensor inGrad = c.inputGrad() ? joinBatch(chunks.stream().map(ch -> ch.x().grad()).toList()) : null;
+        return new Pass(loss, net.parameters(), outs, inGrad);
     }
 
-    private static void optimizerRun(GoldenCase c, Backend backend, List<String> fails) {
+    /** Samples {@code lo..hi} of a {@code [T, B, ...]} tensor. */
+    static Tensor sliceBatch(Tensor t, int lo, int hi) {
+        int steps = t.dim(0);
+        int batch = t.dim(1);
+        int per = t.size() / (steps * batch);
+        int[] shape = t.shape().clone();
+        shape[1] = hi - lo;
+        Tensor r = Tensor.zeros(shape);
+        for (int s = 0; s < steps; s++) {
+            System.arraycopy(t.data(), (s * batch + lo) * per, r.data(), s * (hi - lo) * per, (hi - lo) * per);
+        }
+        return r;
+    }
+
+    /** Concatenates {@code [T, b_i, ...]} tensors along the batch axis. */
+    static Tensor joinBatch(List<Tensor> parts) {
+        int steps = parts.get(0).dim(0);
+        int per = parts.get(0).size() / (steps * parts.get(0).dim(1));
+        int batch = parts.stream().mapToInt(p -> p.dim(1)).sum();
+        int[] shape = parts.get(0).shape().clone();
+        shape[1] = batch;
+        Tensor r = Tensor.zeros(shape);
+        int off = 0;
+        for (Tensor p : parts) {
+            int b = p.dim(1);
+            for (int s = 0; s < steps; s++) {
+                System.arraycopy(p.data(), s * b * per, r.data(), (s * batch + off) * per, b * per);
+            }
+            off += b;
+        }
+        return r;
+    }
+
+    private static void optimizerRun(GoldenCase c, Backend backend, int threads, List<String> fails) {
         GoldenCase.OptimizerSpec o = c.optimizer();
         Network net = build(c);
         List<Parameter> params = new ArrayList<>(net.parameters().values());
@@ -148,7 +240,7 @@ public final class GoldenRunner {
         };
         double[] want = c.expected().losses();
         for (int step = 0; step < o.steps(); step++) {
-            Pass p = pass(c, net, backend);
+            Pass p = pass(c, net, backend, threads);
             double e = relErr(p.loss(), want[step]);
             if (!(e <= OPT_LOSS_TOL)) {
                 fails.add(String.format(Locale.ROOT, "%s step %d: loss %.9g vs %.9g (relative error %.2e > %.0e)",

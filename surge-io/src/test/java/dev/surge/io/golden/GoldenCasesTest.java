@@ -17,7 +17,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every reference case from {@code shared/golden/cases} (copied into the test resources) reproduces within
- * FORMAT.md's tolerances, on the fused kernels and on the composed reference path.
+ * FORMAT.md's tolerances, on the fused kernels and on the composed reference path, with the batch in one piece and
+ * split over two threads as the trainer splits it. The surefire executions repeat this with the Java GEMM and with
+ * every spike product forced dense, then event-driven.
  */
 class GoldenCasesTest {
 
@@ -32,7 +34,8 @@ class GoldenCasesTest {
     }
 
     static Stream<Arguments> cases() throws IOException, URISyntaxException {
-        return files().stream().flatMap(f -> Stream.of(Backend.values()).map(b -> Arguments.of(f.getFileName().toString(), b)));
+        return files().stream().flatMap(f -> Stream.of(Backend.values()).flatMap(b -> Stream.of(1, 2)
+                .map(threads -> Arguments.of(f.getFileName().toString(), b, threads))));
     }
 
     @Test
@@ -51,12 +54,12 @@ class GoldenCasesTest {
         assertEquals(30, files().size(), "expected the 30 public cases in the test resources");
     }
 
-    @ParameterizedTest(name = "{0} [{1}]")
+    @ParameterizedTest(name = "{0} [{1}, {2} threads]")
     @MethodSource("cases")
-    void caseReproducesReference(String file, Backend backend) throws Exception {
+    void caseReproducesReference(String file, Backend backend, int threads) throws Exception {
         List<GoldenCase> cs = GoldenReader.read(dir().resolve(file));
         for (GoldenCase c : cs) {
-            GoldenRunner.Result r = GoldenRunner.evaluate(c, backend);
+            GoldenRunner.Result r = GoldenRunner.evaluate(c, backend, threads);
             assertTrue(r.passed(), r.line());
         }
     }
