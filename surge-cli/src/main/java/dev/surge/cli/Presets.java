@@ -15,13 +15,15 @@ final class Presets {
     static final Map<String, String> DESCRIPTIONS = Map.of(
             "recurrent", "inputs → 128 recurrent LIF (β 0.95) → leaky readout (β 0.95)",
             "ff", "inputs → 256 LIF (β 0.9) → leaky readout",
+            "ff-512", "inputs → 512 LIF (β 0.9) → leaky readout",
             "ff-wide", "inputs → 1000 LIF (β 0.9) → leaky readout",
             "ff-deep", "inputs → 256 LIF → 256 LIF (β 0.9) → leaky readout");
 
     /** The preset a dataset uses when {@code --model} is not given. */
     static String defaultFor(String dataset) {
         return switch (dataset) {
-            case "fashion-mnist", "mnist", "nmnist" -> "ff";
+            case "fashion-mnist", "mnist" -> "ff-512";
+            case "nmnist" -> "ff";
             default -> "recurrent";
         };
     }
@@ -31,6 +33,7 @@ final class Presets {
         return switch (name) {
             case "recurrent" -> List.of(lif(base, 128, 0.95f).withRecurrent(true), ReadoutSpec.of(classes, 0.95f));
             case "ff" -> List.of(lif(base, 256, 0.9f), ReadoutSpec.of(classes, 0.9f));
+            case "ff-512" -> List.of(lif(base, 512, 0.9f), ReadoutSpec.of(classes, 0.9f));
             case "ff-wide" -> List.of(lif(base, 1000, 0.9f), ReadoutSpec.of(classes, 0.9f));
             case "ff-deep" -> List.of(lif(base, 256, 0.9f), lif(base, 256, 0.9f), ReadoutSpec.of(classes, 0.9f));
             default -> throw new IllegalArgumentException("unknown model preset '" + name + "'; known: "

@@ -61,7 +61,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--time-steps", description = "Time steps T (default: 100 for randman, 25 for images).")
     Integer timeSteps;
 
-    @Option(names = "--encoding", description = "For images: rate, latency, latency-log, delta or direct (default: rate).")
+    @Option(names = "--encoding", description = "For images: rate, latency, latency-log, delta or direct (default: direct, the pixel as input current at every step).")
     String encoding;
 
     @Option(names = "--surrogate", defaultValue = "fast_sigmoid:25",
@@ -318,7 +318,9 @@ final class TrainCommand implements Callable<Integer> {
         if (!(lr > 0) || !Float.isFinite(lr)) {
             throw bad("--lr must be a positive number, got " + lr);
         }
-        int t = timeSteps != null ? timeSteps : DataSplits.defaultSteps(dataset, encoding);
+        String enc = encoding != null ? encoding
+                : (dataset.equals("fashion-mnist") || dataset.equals("mnist") ? "direct" : null);
+        int t = timeSteps != null ? timeSteps : DataSplits.defaultSteps(dataset, enc);
         if (t <= 0) {
             throw bad("--time-steps must be positive, got " + t);
         }
@@ -336,9 +338,9 @@ final class TrainCommand implements Callable<Integer> {
         if (!backend.equals("fused") && !backend.equals("composed")) {
             throw bad("--backend must be fused or composed, not '" + backend + "'");
         }
-        if (encoding != null) {
+        if (enc != null) {
             try {
-                dev.surge.data.Encoder.parse(encoding);
+                dev.surge.data.Encoder.parse(enc);
             } catch (IllegalArgumentException ex) {
                 throw bad("--encoding: " + ex.getMessage());
             }
@@ -370,7 +372,7 @@ final class TrainCommand implements Callable<Integer> {
         if (randman != null && !dataset.equals("randman")) {
             throw bad("--randman applies only to --dataset randman");
         }
-        return new RunConfig(dataset, m, e, batchSize, lr, t, encoding, surrogate, loss, optimizer, weightDecay,
+        return new RunConfig(dataset, m, e, batchSize, lr, t, enc, surrogate, loss, optimizer, weightDecay,
                 schedule, clip, patience, seed, dataSeed, th, backend, limit != null ? limit : 0, dir, rm,
                 regularize == null ? List.of() : List.copyOf(regularize));
     }

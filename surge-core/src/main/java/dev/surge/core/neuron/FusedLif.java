@@ -110,17 +110,24 @@ public final class FusedLif {
                         in[k] = syn[nb + k];
                     }
                 }
-                for (int k = 0; k < n; k++) {
-                    float vp = t > 0 ? v[prev + k] : 0f;
-                    float r = t > 0 ? s[prev + k] : 0f;
-                    float vn;
-                    switch (reset) {
-                        case SUBTRACT -> vn = beta[k] * vp + in[k] - th[k] * r;
-                        case ZERO -> vn = beta[k] * vp * (1f - r) + in[k];
-                        default -> vn = beta[k] * vp + in[k];
+                // the membrane update, with the reset mode and the first step hoisted out of the neuron loop
+                if (t == 0) {
+                    System.arraycopy(in, 0, v, base, n);
+                } else if (reset == Reset.SUBTRACT) {
+                    for (int k = 0; k < n; k++) {
+                        v[base + k] = beta[k] * v[prev + k] + in[k] - th[k] * s[prev + k];
                     }
-                    v[base + k] = vn;
-                    boolean fire = vn - th[k] > 0f;
+                } else if (reset == Reset.ZERO) {
+                    for (int k = 0; k < n; k++) {
+                        v[base + k] = beta[k] * v[prev + k] * (1f - s[prev + k]) + in[k];
+                    }
+                } else {
+                    for (int k = 0; k < n; k++) {
+                        v[base + k] = beta[k] * v[prev + k] + in[k];
+                    }
+                }
+                for (int k = 0; k < n; k++) {
+                    boolean fire = v[base + k] - th[k] > 0f;
                     s[base + k] = (byte) (fire ? 1 : 0);
                     out[base + k] = fire ? 1f : 0f;
                 }

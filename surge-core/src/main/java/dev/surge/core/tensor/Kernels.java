@@ -13,10 +13,13 @@ public final class Kernels {
     public enum Products { AUTO, DENSE, EVENT }
 
     /**
-     * Density of a 0/1 input below which a linear layer's input product and weight gradient are event-driven
-     * (measured with {@code surge-bench}'s {@code LinearBench}; see docs/PERFORMANCE.md).
+     * Density of a 0/1 input below which a linear layer's input product and weight gradient are event-driven.
+     * Measured with {@code surge-bench}'s {@code LinearBench} on {@code [3200, 700] → 256} with OpenBLAS (see
+     * docs/PERFORMANCE.md): event-driven 10 / 20 / 43 ms against dense 29 ms at 2 / 5 / 10% density, so the
+     * crossover is near 7%. With the pure-Java GEMM, several times slower, the event path pays up to higher
+     * densities; 25% is a conservative guess there, not a measurement.
      */
-    public static final double LINEAR_EVENT_MAX_DENSITY = 0.25;
+    public static final double LINEAR_EVENT_MAX_DENSITY = Blas.get().name().equals("openblas") ? 0.07 : 0.25;
 
     /** Fraction of active neurons below which the recurrent product of a step is event-driven. */
     public static final double RECURRENT_EVENT_MAX_DENSITY = 0.05;

@@ -69,12 +69,24 @@ public final class SpikeRows {
 
     /**
      * {@code y[r, :] += Σ_{c active in row r} wt[c, :]} for {@code y [rows, n]} and {@code wt [cols, n]}: the product
-     * {@code S·Wᵀ} with {@code wt = Wᵀ}.
+     * {@code S·Wᵀ} with {@code wt = Wᵀ}. Four weight rows are summed per pass over {@code y}'s row (a quarter of the
+     * loads and stores of {@code y}); the order of the sums is fixed, so results are deterministic.
      */
     public void addRowsInto(float[] wt, int n, float[] y, int yOff) {
         for (int r = 0; r < rows; r++) {
             int yb = yOff + r * n;
-            for (int p = start[r]; p < start[r + 1]; p++) {
+            int p = start[r];
+            int end = start[r + 1];
+            for (; p + 3 < end; p += 4) {
+                int a = index[p] * n;
+                int b = index[p + 1] * n;
+                int c = index[p + 2] * n;
+                int d = index[p + 3] * n;
+                for (int o = 0; o < n; o++) {
+                    y[yb + o] += (wt[a + o] + wt[b + o]) + (wt[c + o] + wt[d + o]);
+                }
+            }
+            for (; p < end; p++) {
                 int wb = index[p] * n;
                 for (int o = 0; o < n; o++) {
                     y[yb + o] += wt[wb + o];
@@ -90,7 +102,22 @@ public final class SpikeRows {
     public void scatterRowsInto(float[] g, int gOff, int n, float[] gwt) {
         for (int r = 0; r < rows; r++) {
             int gb = gOff + r * n;
-            for (int p = start[r]; p < start[r + 1]; p++) {
+            int p = start[r];
+            int end = start[r + 1];
+            for (; p + 3 < end; p += 4) {
+                int a = index[p] * n;
+                int b = index[p + 1] * n;
+                int c = index[p + 2] * n;
+                int d = index[p + 3] * n;
+                for (int o = 0; o < n; o++) {
+                    float v = g[gb + o];
+                    gwt[a + o] += v;
+                    gwt[b + o] += v;
+                    gwt[c + o] += v;
+                    gwt[d + o] += v;
+                }
+            }
+            for (; p < end; p++) {
                 int wb = index[p] * n;
                 for (int o = 0; o < n; o++) {
                     gwt[wb + o] += g[gb + o];

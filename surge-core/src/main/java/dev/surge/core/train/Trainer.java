@@ -263,8 +263,13 @@ public final class Trainer implements AutoCloseable {
             labels[s] = data.label(sample);
             data.write(sample, x, s, bc, new SplittableRandom(mix(cfg.seed(), mix(epoch, sample))));
         }
+        long inputEvents = 0;
         for (int i = 0; i < x.length; i++) {
-            if (!Float.isFinite(x[i])) {
+            float xi = x[i];
+            if (xi != 0f) {
+                inputEvents++;
+            }
+            if (!Float.isFinite(xi)) {
                 int t = i / (bc * in);
                 int s = (i / in) % bc;
                 throw new TrainingDivergedException("non-finite value (" + x[i] + ") in the input of sample "
@@ -288,22 +293,17 @@ public final class Trainer implements AutoCloseable {
                 c.correct++;
             }
         }
-        countSpikes(c, x, pass);
+        countSpikes(c, inputEvents, pass);
         if (train) {
             tape.backward(loss, Tensor.scalar((float) bc / idx.length));
         }
         return c;
     }
 
-    private void countSpikes(Chunk c, float[] x, Network.Pass pass) {
+    private void countSpikes(Chunk c, long inputEvents, Network.Pass pass) {
         List<Layer> layers = net.layers();
         c.spikes = new double[layers.size()];
-        double prevEvents = 0;
-        for (float v : x) {
-            if (v != 0f) {
-                prevEvents++;
-            }
-        }
+        double prevEvents = inputEvents;
         double synops = 0;
         for (int l = 0; l < layers.size(); l++) {
             Layer layer = layers.get(l);
