@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * A linear layer on a 0/1 spike input, forward and weight gradient (the input needs no gradient, as for data):
  * dense GEMM against event-driven row adds, across input densities. The crossover sets
- * {@code Kernels.LINEAR_EVENT_MAX_DENSITY}. Shape: one thread's half of a W1 batch, {@code [T·B/2, 700] → 256}.
+ * {@code Kernels.linearCrossover}. Default shape: one thread's half of a W1 batch, {@code [T·B/2, 700] → 256}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

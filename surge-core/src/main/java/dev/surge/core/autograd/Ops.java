@@ -302,7 +302,7 @@ public final class Ops {
         }
         // A 0/1 spike input below the crossover density: add the rows of Wᵀ at the active inputs (event-driven)
         SpikeRows events = SpikeRows.of(x.value().data(), 0, m, k,
-                Kernels.eventMaxDensity(Kernels.LINEAR_EVENT_MAX_DENSITY));
+                Kernels.eventMaxDensity(Kernels.linearCrossover(n)));
         if (events != null) {
             events.addRowsInto(transpose(w.value().data(), n, k), n, ys, 0);
         } else {
@@ -318,7 +318,7 @@ public final class Ops {
                 if (events != null) {
                     // ∂L/∂W[o, j] = Σ over the rows i where input j spiked of g[i, o]
                     float[] gwt = new float[k * n];
-                    events.scatterRowsInto(gd, 0, n, gwt);
+                    events.weightGradInto(gd, n, gwt);
                     float[] gw = w.gradData();
                     for (int o = 0; o < n; o++) {
                         int row = o * k;

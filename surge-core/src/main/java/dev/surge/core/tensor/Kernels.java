@@ -13,13 +13,27 @@ public final class Kernels {
     public enum Products { AUTO, DENSE, EVENT }
 
     /**
-     * Density of a 0/1 input below which a linear layer's input product and weight gradient are event-driven.
-     * Measured with {@code surge-bench}'s {@code LinearBench} on {@code [3200, 700] → 256} with OpenBLAS (see
-     * docs/PERFORMANCE.md): event-driven 10 / 20 / 43 ms against dense 29 ms at 2 / 5 / 10% density, so the
-     * crossover is near 7%. With the pure-Java GEMM, several times slower, the event path pays up to higher
-     * densities; 25% is a conservative guess there, not a measurement.
+     * Density of a 0/1 input below which a linear layer with {@code outputs} outputs runs its input product and
+     * weight gradient event-driven. Measured with {@code surge-bench}'s {@code LinearBench} (forward and weight
+     * gradient, ms per op, 2026-11-30; see docs/PERFORMANCE.md):
+     * <ul>
+     *   <li>{@code [3200, 700] → 256}: dense OpenBLAS 27–28 at any density; SIMD event-driven 8.7 / 13 / 23 / 33 at
+     *       5 / 10 / 20 / 30%; scalar event-driven 10 / 20 / 43 / 69 at 2 / 5 / 10 / 20%;</li>
+     *   <li>{@code [1600, 784] → 1000}: dense 142–172, SIMD event-driven 28 / 53 / 93 at 10 / 20 / 30%;</li>
+     *   <li>{@code [3200, 256] → 20}: dense 1.4–1.6, SIMD event-driven 1.8–7.6 (a narrow product: dense wins).</li>
+     * </ul>
+     * With the pure-Java GEMM (several times slower than OpenBLAS) the event path pays up to higher densities; 25%
+     * there is a conservative guess, not a measurement.
      */
-    public static final double LINEAR_EVENT_MAX_DENSITY = Blas.get().name().equals("openblas") ? 0.07 : 0.25;
+    public static double linearCrossover(int outputs) {
+        if (outputs < 64) {
+            return 0;
+        }
+        if (!Blas.get().name().equals("openblas")) {
+            return 0.25;
+        }
+        return SpikeRows.VECTOR ? 0.2 : 0.07;
+    }
 
     /** Fraction of active neurons below which the recurrent product of a step is event-driven. */
     public static final double RECURRENT_EVENT_MAX_DENSITY = 0.05;

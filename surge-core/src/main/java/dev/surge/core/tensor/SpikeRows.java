@@ -67,26 +67,26 @@ public final class SpikeRows {
         return rows == 0 || cols == 0 ? 0 : (double) count() / ((double) rows * cols);
     }
 
+    /** Whether the SIMD kernels are used: the Vector API module is present and {@code surge.vector} is not false. */
+    public static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !"false".equals(System.getProperty("surge.vector"));
+
     /**
      * {@code y[r, :] += Σ_{c active in row r} wt[c, :]} for {@code y [rows, n]} and {@code wt [cols, n]}: the product
-     * {@code S·Wᵀ} with {@code wt = Wᵀ}. Four weight rows are summed per pass over {@code y}'s row (a quarter of the
-     * loads and stores of {@code y}); the order of the sums is fixed, so results are deterministic.
+     * {@code S·Wᵀ} with {@code wt = Wᵀ}. Each element is summed over the active inputs in column order.
      */
     public void addRowsInto(float[] wt, int n, float[] y, int yOff) {
+        if (VECTOR) {
+            VectorKernels.segmentSums(rows, start, index, wt, n, y, yOff);
+        } else {
+            addRowsScalar(wt, n, y, yOff);
+        }
+    }
+
+    void addRowsScalar(float[] wt, int n, float[] y, int yOff) {
         for (int r = 0; r < rows; r++) {
             int yb = yOff + r * n;
-            int p = start[r];
-            int end = start[r + 1];
-            for (; p + 3 < end; p += 4) {
-                int a = index[p] * n;
-                int b = index[p + 1] * n;
-                int c = index[p + 2] * n;
-                int d = index[p + 3] * n;
-                for (int o = 0; o < n; o++) {
-                    y[yb + o] += (wt[a + o] + wt[b + o]) + (wt[c + o] + wt[d + o]);
-                }
-            }
-            for (; p < end; p++) {
+            for (int p = start[r]; p < start[r + 1]; p++) {
                 int wb = index[p] * n;
                 for (int o = 0; o < n; o++) {
                     y[yb + o] += wt[wb + o];
@@ -96,28 +96,38 @@ public final class SpikeRows {
     }
 
     /**
-     * {@code gwt[c, :] += g[r, :]} for every active {@code (r, c)}, with {@code g [rows, n]} and {@code gwt [cols, n]}:
-     * the weight gradient {@code (Gᵀ·S)ᵀ} of {@code S·Wᵀ}.
+     * {@code gwt[c, :] += Σ_{rows r where c is active} g[r, :]} with {@code g [rows, n]} and {@code gwt [cols, n]}: the
+     * weight gradient {@code (Gᵀ·S)ᵀ} of {@code S·Wᵀ}. Each element is summed over the active rows in row order. The
+     * SIMD path gathers by input (the rows of each column, built here by a counting sort) so that a tile of
+     * {@code gwt} stays in registers; the scalar path scatters row by row; both sum in the same order.
      */
-    public void scatterRowsInto(float[] g, int gOff, int n, float[] gwt) {
-        for (int r = 0; r < rows; r++) {
-            int gb = gOff + r * n;
-            int p = start[r];
-            int end = start[r + 1];
-            for (; p + 3 < end; p += 4) {
-                int a = index[p] * n;
-                int b = index[p + 1] * n;
-                int c = index[p + 2] * n;
-                int d = index[p + 3] * n;
-                for (int o = 0; o < n; o++) {
-                    float v = g[gb + o];
-                    gwt[a + o] += v;
-                    gwt[b + o] += v;
-                    gwt[c + o] += v;
-                    gwt[d + o] += v;
+    public void weightGradInto(float[] g, int n, float[] gwt) {
+        if (VECTOR) {
+            int nnz = count();
+            int[] colStart = new int[cols + 1];
+            for (int p = 0; p < nnz; p++) {
+                colStart[index[p] + 1]++;
+            }
+            for (int c = 0; c < cols; c++) {
+                colStart[c + 1] += colStart[c];
+            }
+            int[] fill = java.util.Arrays.copyOf(colStart, cols);
+            int[] rowsOf = new int[nnz];
+            for (int r = 0; r < rows; r++) {
+                for (int p = start[r]; p < start[r + 1]; p++) {
+                    rowsOf[fill[index[p]]++] = r;
                 }
             }
-            for (; p < end; p++) {
+            VectorKernels.segmentSums(cols, colStart, rowsOf, g, n, gwt, 0);
+        } else {
+            weightGradScalar(g, n, gwt);
+        }
+    }
+
+    void weightGradScalar(float[] g, int n, float[] gwt) {
+        for (int r = 0; r < rows; r++) {
+            int gb = r * n;
+            for (int p = start[r]; p < start[r + 1]; p++) {
                 int wb = index[p] * n;
                 for (int o = 0; o < n; o++) {
                     gwt[wb + o] += g[gb + o];

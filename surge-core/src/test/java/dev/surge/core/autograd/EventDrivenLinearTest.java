@@ -87,10 +87,10 @@ final class EventDrivenLinearTest {
     void autoModeChoosesByMeasuredDensity() {
         float[] sparse = spikes(2, 0.05, 100, 40).data();
         float[] dense = spikes(2, 0.6, 100, 40).data();
-        double max = Kernels.eventMaxDensity(Kernels.LINEAR_EVENT_MAX_DENSITY);
+        double max = Kernels.eventMaxDensity(Kernels.linearCrossover(256));
         assertNotNull(SpikeRows.of(sparse, 0, 100, 40, max));
         assertNull(SpikeRows.of(dense, 0, 100, 40, max));
         Kernels.setProducts(Kernels.Products.DENSE);
-        assertNull(SpikeRows.of(sparse, 0, 100, 40, Kernels.eventMaxDensity(Kernels.LINEAR_EVENT_MAX_DENSITY)));
+        assertNull(SpikeRows.of(sparse, 0, 100, 40, Kernels.eventMaxDensity(Kernels.linearCrossover(256))));
     }
 }

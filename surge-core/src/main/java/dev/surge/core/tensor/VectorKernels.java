@@ -1,0 +1,69 @@
+package dev.surge.core.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * SIMD versions of the event-driven products with the JDK's Vector API ({@code jdk.incubator.vector}). Each output
+ * tile of four vectors stays in registers while all active inputs of a row (forward) or all active rows of an
+ * input (weight gradient) are added, and is stored once. Every element is still summed in the same order as the
+ * scalar loops of {@link SpikeRows}, so both give bit-identical results. Only loaded when the module is present
+ * ({@link SpikeRows#VECTOR}): run with {@code --add-modules jdk.incubator.vector} (the launcher and the build do).
+ */
+final class VectorKernels {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    private VectorKernels() {
+    }
+
+    /**
+     * {@code out[b·n + o] += Σ_{p in [start[i], start[i+1])} src[list[p]·n + o]} for each segment {@code i} with
+     * base {@code b = base(i)}: the forward row adds ({@code i} a row, {@code list} its active inputs,
+     * {@code src = Wᵀ}) and the gathered weight gradient ({@code i} an input, {@code list} its active rows,
+     * {@code src = G}).
+     */
+    static void segmentSums(int segments, int[] start, int[] list, float[] src, int n, float[] out, int outOff) {
+        int tileW = 4 * L;
+        for (int i = 0; i < segments; i++) {
+            int ob = outOff + i * n;
+            int p0 = start[i];
+            int p1 = start[i + 1];
+            if (p0 == p1) {
+                continue;
+            }
+            int o0 = 0;
+            for (; o0 + tileW <= n; o0 += tileW) {
+                FloatVector a0 = FloatVector.fromArray(S, out, ob + o0);
+                FloatVector a1 = FloatVector.fromArray(S, out, ob + o0 + L);
+                FloatVector a2 = FloatVector.fromArray(S, out, ob + o0 + 2 * L);
+                FloatVector a3 = FloatVector.fromArray(S, out, ob + o0 + 3 * L);
+                for (int p = p0; p < p1; p++) {
+                    int sb = list[p] * n + o0;
+                    a0 = a0.add(FloatVector.fromArray(S, src, sb));
+                    a1 = a1.add(FloatVector.fromArray(S, src, sb + L));
+                    a2 = a2.add(FloatVector.fromArray(S, src, sb + 2 * L));
+                    a3 = a3.add(FloatVector.fromArray(S, src, sb + 3 * L));
+                }
+                a0.intoArray(out, ob + o0);
+                a1.intoArray(out, ob + o0 + L);
+                a2.intoArray(out, ob + o0 + 2 * L);
+                a3.intoArray(out, ob + o0 + 3 * L);
+            }
+            for (; o0 + L <= n; o0 += L) {
+                FloatVector a = FloatVector.fromArray(S, out, ob + o0);
+                for (int p = p0; p < p1; p++) {
+                    a = a.add(FloatVector.fromArray(S, src, list[p] * n + o0));
+                }
+                a.intoArray(out, ob + o0);
+            }
+            for (; o0 < n; o0++) {
+                float a = out[ob + o0];
+                for (int p = p0; p < p1; p++) {
+                    a += src[list[p] * n + o0];
+                }
+                out[ob + o0] = a;
+            }
+        }
+    }
+}
