@@ -29,14 +29,17 @@ import java.util.zip.GZIPInputStream;
  * {@code .gz}): the given data directory, {@code $SURGE_DATA}, {@code ~/.cache/surge}, and for Fashion-MNIST
  * {@code /usr/share/datasets/fashion-mnist} (Debian's {@code dataset-fashion-mnist}); in each base both the base and
  * {@code base/<name>} are tried. When absent, the files are downloaded from the official mirror into
- * {@code ~/.cache/surge/<name>}, checked (SHA-256 of the uncompressed content for Fashion-MNIST; the published MD5
- * of the archive for MNIST), and renamed into place only when they verify.
+ * {@code ~/.cache/surge/<name>}, checked with SHA-256 (of the uncompressed content for Fashion-MNIST, of the
+ * {@code .gz} archive for MNIST, the digests widely published for the original files), and renamed into place only
+ * when they verify.
  */
 public enum MnistLike {
     MNIST("mnist", "MNIST", "https://ossci-datasets.s3.amazonaws.com/mnist/", null,
             new String[] {null, null, null, null},
-            new String[] {"f68b3c2dcbeaaa9fbdd348bbdeb94873", "d53e105ee54ea40749a09fcbcd1e9432",
-                "9fb629c4189551a2d022fa330f9573f3", "ec29112dd5afa0611ce80d1b7f02629c"}),
+            new String[] {"440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+                "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
+                "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+                "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6"}),
     FASHION_MNIST("fashion-mnist", "Fashion-MNIST", "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
             "/usr/share/datasets/fashion-mnist",
             new String[] {"c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
@@ -54,15 +57,15 @@ public enum MnistLike {
     private final String mirror;
     private final String systemDir;
     private final String[] contentSha256;
-    private final String[] gzMd5;
+    private final String[] gzSha256;
 
-    MnistLike(String id, String title, String mirror, String systemDir, String[] contentSha256, String[] gzMd5) {
+    MnistLike(String id, String title, String mirror, String systemDir, String[] contentSha256, String[] gzSha256) {
         this.id = id;
         this.title = title;
         this.mirror = mirror;
         this.systemDir = systemDir;
         this.contentSha256 = contentSha256;
-        this.gzMd5 = gzMd5;
+        this.gzSha256 = gzSha256;
     }
 
     public String id() {
@@ -206,11 +209,11 @@ public enum MnistLike {
                     r.body().close();
                     throw new IOException("HTTP " + r.statusCode() + " for " + base + name);
                 }
-                MessageDigest md5 = digest("MD5");
-                try (InputStream in = new DigestInputStream(r.body(), md5)) {
+                MessageDigest gzSha = digest("SHA-256");
+                try (InputStream in = new DigestInputStream(r.body(), gzSha)) {
                     Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
                 }
-                verify(tmp, name, HexFormat.of().formatHex(md5.digest()), i);
+                verify(tmp, name, HexFormat.of().formatHex(gzSha.digest()), i);
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (java.net.ConnectException | java.net.http.HttpConnectTimeoutException
                      | java.nio.channels.UnresolvedAddressException e) {
@@ -227,10 +230,10 @@ public enum MnistLike {
         return dir;
     }
 
-    private void verify(Path file, String name, String gotMd5, int i) throws IOException {
-        if (gzMd5[i] != null && !gzMd5[i].equals(gotMd5)) {
-            throw new DataFormatException(name + ": MD5 " + gotMd5 + " does not match the published " + gzMd5[i]
-                    + " (corrupt or altered download; nothing was saved)");
+    private void verify(Path file, String name, String gotGzSha256, int i) throws IOException {
+        if (gzSha256[i] != null && !gzSha256[i].equals(gotGzSha256)) {
+            throw new DataFormatException(name + ": SHA-256 " + gotGzSha256 + " does not match the published "
+                    + gzSha256[i] + " (corrupt or altered download; nothing was saved)");
         }
         if (contentSha256[i] != null) {
             MessageDigest sha = digest("SHA-256");

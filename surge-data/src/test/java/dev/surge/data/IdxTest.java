@@ -166,7 +166,8 @@ class IdxTest {
         try {
             var e = assertThrows(DataFormatException.class,
                     () -> MnistLike.MNIST.locate(tmp.resolve("none"), true, m -> { }));
-            assertTrue(e.getMessage().contains("does not match the published"), e.getMessage());
+            assertTrue(e.getMessage().contains("SHA-256") && e.getMessage().contains("does not match the published"),
+                    e.getMessage());
             Path cache = tmp.resolve(".cache/surge/mnist");
             try (var s = Files.list(cache)) {
                 assertFalse(s.findAny().isPresent(), "nothing may be left in " + cache);

@@ -22,6 +22,8 @@ public final class Kernels {
      *   <li>{@code [1600, 784] → 1000}: dense 142–172, SIMD event-driven 28 / 53 / 93 at 10 / 20 / 30%;</li>
      *   <li>{@code [3200, 256] → 20}: dense 1.4–1.6, SIMD event-driven 1.8–7.6 (a narrow product: dense wins).</li>
      * </ul>
+     * Hence 20% for layers with 64 to 511 outputs and 30% from 512 outputs (the highest density measured) with the SIMD
+     * kernels, 7% with the scalar ones, and always dense below 64 outputs.
      * With the pure-Java GEMM (several times slower than OpenBLAS) the event path pays up to higher densities; 25%
      * there is a conservative guess, not a measurement.
      */
@@ -32,7 +34,10 @@ public final class Kernels {
         if (!Blas.get().name().equals("openblas")) {
             return 0.25;
         }
-        return SpikeRows.VECTOR ? 0.2 : 0.07;
+        if (!SpikeRows.VECTOR) {
+            return 0.07;
+        }
+        return outputs >= 512 ? 0.3 : 0.2;
     }
 
     /** Fraction of active neurons below which the recurrent product of a step is event-driven. */
