@@ -71,11 +71,17 @@ public final class Trainer implements AutoCloseable {
     private final Optimizer opt;
     private final Config cfg;
     private final ExecutorService pool;
+    /**
+     * One input buffer per chunk slot, reused from batch to batch: the input of a chunk is only read during its own
+     * forward and backward (no tape or result keeps it), and batches run one after the other.
+     */
+    private final float[][] inputBuffers;
 
     public Trainer(Network net, Optimizer opt, Config cfg) {
         this.net = net;
         this.opt = opt;
         this.cfg = cfg;
+        this.inputBuffers = new float[cfg.threads()][];
         this.pool = cfg.threads() > 1 ? Executors.newFixedThreadPool(cfg.threads(), r -> {
             Thread t = new Thread(r, "surge-train");
             t.setDaemon(true);
@@ -226,7 +232,7 @@ public final class Trainer implements AutoCloseable {
         List<Chunk> result = new ArrayList<>(parts);
         if (pool == null || parts == 1) {
             for (int c = 0; c < parts; c++) {
-                result.add(chunk(data, idx, idx.length * c / parts, idx.length * (c + 1) / parts, epoch, train));
+                result.add(chunk(data, idx, idx.length * c / parts, idx.length * (c + 1) / parts, epoch, train, c));
             }
             return result;
         }
@@ -234,7 +240,8 @@ public final class Trainer implements AutoCloseable {
         for (int c = 0; c < parts; c++) {
             int lo = idx.length * c / parts;
             int hi = idx.length * (c + 1) / parts;
-            fs.add(pool.submit(() -> chunk(data, idx, lo, hi, epoch, train)));
+            int slot = c;
+            fs.add(pool.submit(() -> chunk(data, idx, lo, hi, epoch, train, slot)));
         }
         for (Future<Chunk> f : fs) {
             try {
@@ -252,11 +259,18 @@ public final class Trainer implements AutoCloseable {
         return result;
     }
 
-    private Chunk chunk(SampleSet data, int[] idx, int lo, int hi, int epoch, boolean train) {
+    private Chunk chunk(SampleSet data, int[] idx, int lo, int hi, int epoch, boolean train, int slot) {
         int bc = hi - lo;
         int steps = data.steps();
         int in = data.inputs();
-        float[] x = new float[steps * bc * in];
+        int len = steps * bc * in;
+        float[] x = inputBuffers[slot];
+        if (x == null || x.length != len) {
+            x = new float[len];
+            inputBuffers[slot] = x;
+        } else {
+            java.util.Arrays.fill(x, 0f);
+        }
         int[] labels = new int[bc];
         for (int s = 0; s < bc; s++) {
             int sample = idx[lo + s];
