@@ -55,7 +55,11 @@ final class BenchCommand implements Callable<Integer> {
     record Workload(String id, String name, int in, int hidden, int out, int steps, int batch, double density,
                     boolean recurrent) {
 
-        /** Dense-equivalent multiply-add FLOPs of a step: 2·T·B·(in·hidden + hidden·out), times 3. */
+        /**
+         * Dense-equivalent FLOPs of a step as the performance issue defines them: 2·T·B·(in·hidden + hidden·out),
+         * times 3 for forward, input gradient and weight gradient. (It counts an input gradient of the first layer,
+         * which is not computed since the input is data, and leaves out W2's recurrent product.)
+         */
         double denseFlops() {
             return 3.0 * 2.0 * steps * batch * ((double) in * hidden + (double) hidden * out);
         }
@@ -172,13 +176,20 @@ final class BenchCommand implements Callable<Integer> {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
-        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            // a debugger agent on a fixed port would make every child fail to start
+            if (!a.startsWith("-agentlib:") && !a.startsWith("-agentpath:")) {
+                cmd.add(a);
+            }
+        }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Main.class.getName());
         cmd.addAll(List.of("bench", "--workload", w.id(), "--steps", Integer.toString(steps), "--warmup",
                 Integer.toString(warmup), "--threads", Integer.toString(threads), "--backend", backend, "--json"));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().remove("JDK_JAVA_OPTIONS"); // already among the input arguments copied above
+        Process p = pb.start();
         String line = null;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String l; (l = r.readLine()) != null; ) {
@@ -277,7 +288,12 @@ final class BenchCommand implements Callable<Integer> {
         r.put("name", w.name());
         r.put("ms_median", round(median));
         r.put("ms_min", round(sorted[0]));
-        r.put("peak_rss_mb", round(peakRssMb()));
+        double rss = peakRssMb();
+        if (Double.isNaN(rss)) {
+            r.putNull("peak_rss_mb"); // not Linux: no /proc/self/status
+        } else {
+            r.put("peak_rss_mb", round(rss));
+        }
         r.put("peak_heap_mb", round(peakHeapMb()));
         r.put("threads", threads);
         r.put("steps", steps);
@@ -297,8 +313,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * The BLAS rate on the dense products of a W1 step (input product, its weight gradient and the hidden-to-output
-     * product), each thread on its share of the T·B rows as in training, timed over repeated rounds: the median
+     * The BLAS rate on the dense products of a W1 step's input layer (the product {@code X·Wᵀ} and its weight gradient
+     * {@code Gᵀ·X}), each thread on its share of the T·B rows as in training, timed over repeated rounds: the median
      * GFLOP/s of all threads together.
      */
     static double sgemmRate(Workload w, int threads) {
@@ -364,7 +380,7 @@ final class BenchCommand implements Callable<Integer> {
         return Double.NaN;
     }
 
-    /** Sum over the heap pools of their peak use since the last reset. */
+    /** Sum over the heap pools of their peak use since the last reset (an upper bound: the peaks need not coincide). */
     static double peakHeapMb() {
         long sum = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {

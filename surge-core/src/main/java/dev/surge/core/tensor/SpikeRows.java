@@ -20,10 +20,13 @@ public final class SpikeRows {
     }
 
     /**
-     * The active entries of {@code x[off .. off + rows·cols)}, or {@code null} if some element is neither 0 nor 1 or
-     * more than {@code maxDensity} of them are 1 (the scan stops as soon as either is seen).
+     * The active entries of {@code x[off .. off + rows·cols)}, or {@code null} if {@code maxDensity ≤ 0}, some element
+     * is neither 0 nor 1, or more than {@code maxDensity} of them are 1 (the scan stops as soon as either is seen).
      */
     public static SpikeRows of(float[] x, int off, int rows, int cols, double maxDensity) {
+        if (!(maxDensity > 0)) {
+            return null; // the dense path is required (forced, or a layer too narrow to gain), even for all-zero input
+        }
         long limit = (long) Math.floor(maxDensity * rows * (double) cols);
         int cap = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(16, Math.min(limit, (long) rows * cols / 8 + 16)));
         int[] idx = new int[cap];

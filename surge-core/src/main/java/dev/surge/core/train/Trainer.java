@@ -73,7 +73,8 @@ public final class Trainer implements AutoCloseable {
     private final ExecutorService pool;
     /**
      * One input buffer per chunk slot, reused from batch to batch: the input of a chunk is only read during its own
-     * forward and backward (no tape or result keeps it), and batches run one after the other.
+     * forward and backward (its tape still references it afterwards, but nothing reads it again), batches run one
+     * after the other, and {@code run} waits for all chunks of a batch even when one fails.
      */
     private final float[][] inputBuffers;
 
@@ -243,18 +244,34 @@ public final class Trainer implements AutoCloseable {
             int slot = c;
             fs.add(pool.submit(() -> chunk(data, idx, lo, hi, epoch, train, slot)));
         }
+        // Wait for every chunk, even after one failed, so that no chunk still uses its input buffer when the caller
+        // goes on (the buffers are reused by the next batch); then report the first failure in chunk order.
+        RuntimeException failure = null;
+        boolean interrupted = false;
         for (Future<Chunk> f : fs) {
-            try {
-                result.add(f.get());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException re) {
-                    throw re;
+            while (true) {
+                try {
+                    result.add(f.get());
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (failure == null) {
+                        failure = e.getCause() instanceof RuntimeException re ? re
+                                : new IllegalStateException(e.getCause());
+                    }
+                    break;
                 }
-                throw new IllegalStateException(e.getCause());
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+            if (failure == null) {
+                failure = new IllegalStateException("interrupted");
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
         return result;
     }

@@ -77,6 +77,8 @@ final class EventDrivenLinearTest {
     void spikeRowsRefusesNonBinaryOrTooDenseInput() {
         assertNull(SpikeRows.of(new float[] {0f, 1f, 0.5f, 0f}, 0, 2, 2, 1.0), "0.5 is not a spike");
         assertNull(SpikeRows.of(new float[] {0f, 1f, 1f, 0f}, 0, 2, 2, 0.25), "density 0.5 > 0.25");
+        assertNull(SpikeRows.of(new float[12], 0, 3, 4, -1), "forced dense, even for an all-zero input");
+        assertNull(SpikeRows.of(new float[12], 0, 3, 4, 0), "crossover 0 (narrow layer): dense, even for all zeros");
         SpikeRows s = SpikeRows.of(new float[] {0f, 1f, 1f, 0f, 0f, 0f}, 0, 3, 2, 0.5);
         assertNotNull(s);
         assertEquals(2, s.count());

@@ -136,6 +136,47 @@ class TrainerTest {
     }
 
     @Test
+    void aFailedBatchReturnsOnlyAfterEveryChunkStopped() {
+        // Input buffers are reused from batch to batch, so a chunk still running after its batch failed could
+        // overwrite the input of whatever the caller runs next. The first chunk (the first 16 samples of the
+        // epoch's order) fails at once on a NaN; the second one takes 300 ms to write its last sample.
+        EventSampleSet base = twoClasses(32, 3);
+        int[] order = Trainer.permutation(1, 0, 32);
+        java.util.Set<Integer> first = new java.util.HashSet<>();
+        for (int k = 0; k < 16; k++) {
+            first.add(order[k]);
+        }
+        java.util.concurrent.atomic.AtomicBoolean slowChunkDone = new java.util.concurrent.atomic.AtomicBoolean();
+        SampleSet poisoned = new SampleSet() {
+            public int size() { return base.size(); }
+            public int inputs() { return base.inputs(); }
+            public int steps() { return base.steps(); }
+            public int classes() { return base.classes(); }
+            public int label(int i) { return base.label(i); }
+
+            public void write(int i, float[] x, int slot, int batch, SplittableRandom rng) {
+                base.write(i, x, slot, batch, rng);
+                if (first.contains(i)) {
+                    x[slot * 40] = Float.NaN;
+                } else if (slot == batch - 1) {
+                    try {
+                        Thread.sleep(300);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    slowChunkDone.set(true);
+                }
+            }
+        };
+        Network n = net();
+        try (Trainer t = new Trainer(n, Adam.adam(new ArrayList<>(n.parameters().values()), 1e-2f),
+                new Trainer.Config(32, 1, 2, Backend.FUSED, new Loss.CeMaxMembrane(), List.of(), 0f))) {
+            assertThrows(TrainingDivergedException.class, () -> t.trainEpoch(poisoned, 0, null));
+            assertTrue(slowChunkDone.get(), "trainEpoch returned while the other chunk was still writing its input");
+        }
+    }
+
+    @Test
     void nonFiniteWeightsStopTrainingNamingTheLayerWhoseOutputBroke() {
         Network n = net();
         n.parameters().get("layers.1.W").value().data()[0] = Float.POSITIVE_INFINITY;
