@@ -28,7 +28,8 @@ public final class SpikeRows {
             return null; // the dense path is required (forced, or a layer too narrow to gain), even for all-zero input
         }
         long limit = (long) Math.floor(maxDensity * rows * (double) cols);
-        int cap = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(16, Math.min(limit, (long) rows * cols / 8 + 16)));
+        // start at a few percent of the entries (typical spike densities) and grow by doubling up to the limit
+        int cap = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(16, Math.min(limit, (long) rows * cols / 32 + 16)));
         int[] idx = new int[cap];
         int[] st = new int[rows + 1];
         int nnz = 0;

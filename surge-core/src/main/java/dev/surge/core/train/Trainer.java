@@ -297,9 +297,10 @@ public final class Trainer implements AutoCloseable {
         long inputEvents = 0;
         for (int i = 0; i < x.length; i++) {
             float xi = x[i];
-            if (xi != 0f) {
-                inputEvents++;
+            if (xi == 0f) {
+                continue; // most inputs: zero is finite, and one comparison decides it
             }
+            inputEvents++;
             if (!Float.isFinite(xi)) {
                 int t = i / (bc * in);
                 int s = (i / in) % bc;
