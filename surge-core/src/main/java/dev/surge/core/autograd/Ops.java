@@ -296,7 +296,7 @@ public final class Ops {
             throw new IllegalArgumentException("linear: bias " + Shapes.str(b.shape()) + " for " + n + " outputs");
         }
         float[] bias = b.value().data();
-        float[] ys = new float[m * n];
+        float[] ys = dev.surge.core.tensor.Arena.floatsToOverwrite(m * n); // every row gets the bias below
         for (int i = 0; i < m; i++) {
             System.arraycopy(bias, 0, ys, i * n, n);
         }

@@ -59,9 +59,9 @@ public final class FusedLif {
         final float[] vw = rec ? recurrentWeights.value().data() : null;
         final float[] vt = rec ? transpose(vw, n) : null;
         final int bn = batch * n;
-        final float[] v = new float[steps * bn];
+        final float[] v = dev.surge.core.tensor.Arena.floatsToOverwrite(steps * bn); // every element is written
         final byte[] s = new byte[steps * bn];
-        final float[] out = new float[steps * bn];
+        final float[] out = dev.surge.core.tensor.Arena.floatsToOverwrite(steps * bn);
         final float[] in = new float[n];
         final boolean synaptic = spec.kind() == SpikingSpec.Kind.SYNAPTIC;
         final float alpha = spec.alpha();
@@ -144,7 +144,7 @@ public final class FusedLif {
         }
         return currents.tape().record(Tensor.of(out, sh), g -> {
             float[] gOut = g.data();
-            float[] gCur = new float[steps * bn];
+            float[] gCur = dev.surge.core.tensor.Arena.floatsToOverwrite(steps * bn); // written for every t, b, k
             float[] gvNext = new float[bn];
             float[] gTh = new float[n];
             float[] gBeta = new float[n];

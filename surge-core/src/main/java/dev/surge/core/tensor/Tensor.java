@@ -32,7 +32,7 @@ public final class Tensor {
 
     public static Tensor zeros(int... shape) {
         int[] s = shape.clone();
-        return new Tensor(new float[Shapes.checkedSize(s)], s);
+        return new Tensor(Arena.floats(Shapes.checkedSize(s)), s);
     }
 
     public static Tensor ones(int... shape) {

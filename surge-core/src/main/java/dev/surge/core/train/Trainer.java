@@ -12,6 +12,7 @@ import dev.surge.core.nn.Network;
 import dev.surge.core.nn.Parameter;
 import dev.surge.core.nn.SpikingSpec;
 import dev.surge.core.optim.Optimizer;
+import dev.surge.core.tensor.Arena;
 import dev.surge.core.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,12 +78,18 @@ public final class Trainer implements AutoCloseable {
      * after the other, and {@code run} waits for all chunks of a batch even when one fails.
      */
     private final float[][] inputBuffers;
+    /** One array arena per chunk slot (see {@link Arena}), recycled after every batch. */
+    private final Arena[] arenas;
 
     public Trainer(Network net, Optimizer opt, Config cfg) {
         this.net = net;
         this.opt = opt;
         this.cfg = cfg;
         this.inputBuffers = new float[cfg.threads()][];
+        this.arenas = new Arena[cfg.threads()];
+        for (int i = 0; i < arenas.length; i++) {
+            arenas[i] = new Arena();
+        }
         this.pool = cfg.threads() > 1 ? Executors.newFixedThreadPool(cfg.threads(), r -> {
             Thread t = new Thread(r, "surge-train");
             t.setDaemon(true);
@@ -150,6 +157,7 @@ public final class Trainer implements AutoCloseable {
                 listener.batchDone(bi + 1, batches, batchLoss, (double) correct / idx.length,
                         batchRate(chunks, data.steps(), idx.length));
             }
+            recycle(); // the batch is done: its arrays serve the next one
         }
         return acc.stats();
     }
@@ -171,6 +179,7 @@ public final class Trainer implements AutoCloseable {
                 l += c.loss * c.size / idx.length;
             }
             acc.add(chunks, l, idx.length);
+            recycle();
         }
         return acc.stats();
     }
@@ -188,8 +197,15 @@ public final class Trainer implements AutoCloseable {
                     out[k++] = p;
                 }
             }
+            recycle();
         }
         return out;
+    }
+
+    private void recycle() {
+        for (Arena a : arenas) {
+            a.recycle();
+        }
     }
 
     private double batchRate(List<Chunk> chunks, int steps, int batch) {
@@ -233,7 +249,10 @@ public final class Trainer implements AutoCloseable {
         List<Chunk> result = new ArrayList<>(parts);
         if (pool == null || parts == 1) {
             for (int c = 0; c < parts; c++) {
-                result.add(chunk(data, idx, idx.length * c / parts, idx.length * (c + 1) / parts, epoch, train, c));
+                int lo = idx.length * c / parts;
+                int hi = idx.length * (c + 1) / parts;
+                int slot = c;
+                result.add(arenas[slot].install(() -> chunk(data, idx, lo, hi, epoch, train, slot)));
             }
             return result;
         }
@@ -242,7 +261,7 @@ public final class Trainer implements AutoCloseable {
             int lo = idx.length * c / parts;
             int hi = idx.length * (c + 1) / parts;
             int slot = c;
-            fs.add(pool.submit(() -> chunk(data, idx, lo, hi, epoch, train, slot)));
+            fs.add(pool.submit(() -> arenas[slot].install(() -> chunk(data, idx, lo, hi, epoch, train, slot))));
         }
         // Wait for every chunk, even after one failed, so that no chunk still uses its input buffer when the caller
         // goes on (the buffers are reused by the next batch); then report the first failure in chunk order.

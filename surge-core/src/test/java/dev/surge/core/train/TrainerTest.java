@@ -136,6 +136,33 @@ class TrainerTest {
     }
 
     @Test
+    void recyclingArraysBetweenBatchesChangesNoNumber() {
+        // big enough for the pooled sizes (Arena.MIN_POOLED elements): T·B·N = 20·64·128 = 163 840 per chunk
+        EventSampleSet data = twoClasses(256, 9);
+        float[][] weights = new float[2][];
+        double[] losses = new double[2];
+        for (int run = 0; run < 2; run++) {
+            dev.surge.core.tensor.Arena.setEnabled(run == 0);
+            try {
+                Network n = Network.create(40, List.of(dev.surge.core.nn.SpikingSpec.lif(128).withRecurrent(true),
+                        dev.surge.core.nn.ReadoutSpec.of(2, 0.9f)), 5L);
+                try (Trainer t = new Trainer(n, Adam.adam(new ArrayList<>(n.parameters().values()), 1e-2f),
+                        new Trainer.Config(128, 1, 2, Backend.FUSED, new Loss.CeMaxMembrane(), List.of(), 0f))) {
+                    for (int e = 0; e < 3; e++) {
+                        losses[run] += t.trainEpoch(data, e, null).loss();
+                    }
+                    losses[run] += t.evaluate(data).loss();
+                }
+                weights[run] = n.parameters().get("layers.0.V").value().data().clone();
+            } finally {
+                dev.surge.core.tensor.Arena.setEnabled(true);
+            }
+        }
+        assertEquals(losses[1], losses[0], 0.0);
+        assertArrayEquals(weights[1], weights[0], 0f);
+    }
+
+    @Test
     void aFailedBatchReturnsOnlyAfterEveryChunkStopped() {
         // Input buffers are reused from batch to batch, so a chunk still running after its batch failed could
         // overwrite the input of whatever the caller runs next. The first chunk (the first 16 samples of the
