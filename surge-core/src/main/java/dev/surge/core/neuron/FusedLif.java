@@ -69,38 +69,33 @@ public final class FusedLif {
         final float[] recIn = rec ? new float[bn] : null;
         final dev.surge.core.tensor.Blas fblas = dev.surge.core.tensor.Blas.get();
         final double eventMax = dev.surge.core.tensor.Kernels.eventMaxDensity(
-                dev.surge.core.tensor.Kernels.RECURRENT_EVENT_MAX_DENSITY);
+                dev.surge.core.tensor.Kernels.recurrentCrossover());
+        int[] prevStart = rec ? new int[batch + 1] : null;
+        int[] prevList = rec ? new int[bn] : null;
+        int[] curStart = rec ? new int[batch + 1] : null;
+        int[] curList = rec ? new int[bn] : null;
         for (int t = 0; t < steps; t++) {
-            boolean dense = false;
+            boolean haveRecIn = false;
             if (rec && t > 0) {
                 // recurrent input s_{t−1}·Vᵀ: one GEMM over the batch when spikes are dense, else add the rows of
-                // Vᵀ for the active neurons only (the measured crossover is near 5% activity)
-                int active = 0;
-                for (int i = (t - 1) * bn; i < t * bn; i++) {
-                    active += s[i];
-                }
+                // Vᵀ for the active neurons only, from the spike lists the previous step wrote
+                int active = prevStart[batch];
                 if (active > eventMax * bn) {
-                    dense = true;
                     fblas.sgemm(false, true, batch, n, n, 1f, out, (t - 1) * bn, n, vw, 0, n, 0f, recIn, 0, n);
+                } else {
+                    Arrays.fill(recIn, 0f);
+                    dev.surge.core.tensor.SpikeRows.addSegments(batch, prevStart, prevList, vt, n, recIn, 0);
                 }
+                haveRecIn = true;
             }
             for (int b = 0; b < batch; b++) {
                 int base = t * bn + b * n;
                 int prev = base - bn;
                 System.arraycopy(cur, base, in, 0, n);
-                if (dense) {
+                if (haveRecIn) {
                     int nb = b * n;
                     for (int k = 0; k < n; k++) {
                         in[k] += recIn[nb + k];
-                    }
-                } else if (rec && t > 0) {
-                    for (int j = 0; j < n; j++) {
-                        if (s[prev + j] != 0) {
-                            int row = j * n;
-                            for (int k = 0; k < n; k++) {
-                                in[k] += vt[row + k];
-                            }
-                        }
                     }
                 }
                 if (synaptic) {
@@ -131,6 +126,24 @@ public final class FusedLif {
                     s[base + k] = (byte) (fire ? 1 : 0);
                     out[base + k] = fire ? 1f : 0f;
                 }
+                if (rec) {
+                    // list this sample's spikes for the next step's recurrent input
+                    int c = curStart[b];
+                    for (int k = 0; k < n; k++) {
+                        if (s[base + k] != 0) {
+                            curList[c++] = k;
+                        }
+                    }
+                    curStart[b + 1] = c;
+                }
+            }
+            if (rec) {
+                int[] tmp = prevStart;
+                prevStart = curStart;
+                curStart = tmp;
+                tmp = prevList;
+                prevList = curList;
+                curList = tmp;
             }
         }
         final Surrogate surrogate = spec.surrogate();

@@ -76,6 +76,27 @@ public final class SpikeRows {
             && !"false".equals(System.getProperty("surge.vector"));
 
     /**
+     * {@code out[outOff + i·n + o] += Σ_{p in [start[i], start[i+1])} src[list[p]·n + o]} for every segment {@code i}:
+     * row adds for index lists built elsewhere (the recurrent layer's own spikes, listed by the neuron kernel). SIMD
+     * when available; both paths sum in list order.
+     */
+    public static void addSegments(int segments, int[] start, int[] list, float[] src, int n, float[] out, int outOff) {
+        if (VECTOR) {
+            VectorKernels.segmentSumsSmall(segments, start, list, src, n, out, outOff);
+            return;
+        }
+        for (int i = 0; i < segments; i++) {
+            int ob = outOff + i * n;
+            for (int p = start[i]; p < start[i + 1]; p++) {
+                int sb = list[p] * n;
+                for (int o = 0; o < n; o++) {
+                    out[ob + o] += src[sb + o];
+                }
+            }
+        }
+    }
+
+    /**
      * {@code y[r, :] += Σ_{c active in row r} wt[c, :]} for {@code y [rows, n]} and {@code wt [cols, n]}: the product
      * {@code S·Wᵀ} with {@code wt = Wᵀ}. Each element is summed over the active inputs in column order.
      */

@@ -66,4 +66,53 @@ final class VectorKernels {
             }
         }
     }
+
+    /**
+     * The same kernel as {@link #segmentSums}, kept as a separate method for the per-step recurrent product: its short
+     * segments would otherwise shape the JIT's profile of the layer-sized products (a small-array warm-up of the shared
+     * method made W1 twice as slow).
+     */
+    static void segmentSumsSmall(int segments, int[] start, int[] list, float[] src, int n, float[] out, int outOff) {
+        int tileW = 4 * L;
+        for (int i = 0; i < segments; i++) {
+            int ob = outOff + i * n;
+            int p0 = start[i];
+            int p1 = start[i + 1];
+            if (p0 == p1) {
+                continue;
+            }
+            int o0 = 0;
+            for (; o0 + tileW <= n; o0 += tileW) {
+                FloatVector a0 = FloatVector.fromArray(S, out, ob + o0);
+                FloatVector a1 = FloatVector.fromArray(S, out, ob + o0 + L);
+                FloatVector a2 = FloatVector.fromArray(S, out, ob + o0 + 2 * L);
+                FloatVector a3 = FloatVector.fromArray(S, out, ob + o0 + 3 * L);
+                for (int p = p0; p < p1; p++) {
+                    int sb = list[p] * n + o0;
+                    a0 = a0.add(FloatVector.fromArray(S, src, sb));
+                    a1 = a1.add(FloatVector.fromArray(S, src, sb + L));
+                    a2 = a2.add(FloatVector.fromArray(S, src, sb + 2 * L));
+                    a3 = a3.add(FloatVector.fromArray(S, src, sb + 3 * L));
+                }
+                a0.intoArray(out, ob + o0);
+                a1.intoArray(out, ob + o0 + L);
+                a2.intoArray(out, ob + o0 + 2 * L);
+                a3.intoArray(out, ob + o0 + 3 * L);
+            }
+            for (; o0 + L <= n; o0 += L) {
+                FloatVector a = FloatVector.fromArray(S, out, ob + o0);
+                for (int p = p0; p < p1; p++) {
+                    a = a.add(FloatVector.fromArray(S, src, list[p] * n + o0));
+                }
+                a.intoArray(out, ob + o0);
+            }
+            for (; o0 < n; o0++) {
+                float a = out[ob + o0];
+                for (int p = p0; p < p1; p++) {
+                    a += src[list[p] * n + o0];
+                }
+                out[ob + o0] = a;
+            }
+        }
+    }
 }
