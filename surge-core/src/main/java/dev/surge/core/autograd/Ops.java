@@ -1,6 +1,7 @@
 package dev.surge.core.autograd;
 
 import dev.surge.core.surrogate.Surrogate;
+import dev.surge.core.tensor.Arena;
 import dev.surge.core.tensor.Blas;
 import dev.surge.core.tensor.Kernels;
 import dev.surge.core.tensor.SpikeRows;
@@ -296,7 +297,7 @@ public final class Ops {
             throw new IllegalArgumentException("linear: bias " + Shapes.str(b.shape()) + " for " + n + " outputs");
         }
         float[] bias = b.value().data();
-        float[] ys = dev.surge.core.tensor.Arena.floatsToOverwrite(m * n); // every row gets the bias below
+        float[] ys = Arena.floatsToOverwrite(m * n); // every row gets the bias below
         for (int i = 0; i < m; i++) {
             System.arraycopy(bias, 0, ys, i * n, n);
         }

@@ -26,11 +26,7 @@ public final class Arena {
 
     /** A zeroed {@code float[n]}: recycled from the current thread's arena if one is installed. */
     public static float[] floats(int n) {
-        Arena a = CURRENT.get();
-        if (a == null || n < MIN_POOLED || !enabled) {
-            return new float[n];
-        }
-        return a.take(n);
+        return get(n, true);
     }
 
     /**
@@ -38,26 +34,22 @@ public final class Arena {
      * element before reading any.
      */
     public static float[] floatsToOverwrite(int n) {
+        return get(n, false);
+    }
+
+    private static float[] get(int n, boolean zero) {
         Arena a = CURRENT.get();
         if (a == null || n < MIN_POOLED || !enabled) {
             return new float[n];
         }
-        return a.take(n, false);
-    }
-
-    private float[] take(int n) {
-        return take(n, true);
-    }
-
-    private float[] take(int n, boolean zero) {
-        ArrayDeque<float[]> q = free.get(n);
+        ArrayDeque<float[]> q = a.free.get(n);
         float[] r = q == null ? null : q.poll();
         if (r == null) {
             r = new float[n];
         } else if (zero) {
             java.util.Arrays.fill(r, 0f);
         }
-        inUse.add(r);
+        a.inUse.add(r);
         return r;
     }
 
@@ -92,12 +84,6 @@ public final class Arena {
         for (float[] a : inUse) {
             free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).add(a);
         }
-        inUse.clear();
-    }
-
-    /** Drops all pooled arrays. */
-    public void clear() {
-        free.clear();
         inUse.clear();
     }
 }

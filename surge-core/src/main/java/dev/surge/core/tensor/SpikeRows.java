@@ -83,8 +83,13 @@ public final class SpikeRows {
     public static void addSegments(int segments, int[] start, int[] list, float[] src, int n, float[] out, int outOff) {
         if (VECTOR) {
             VectorKernels.segmentSumsSmall(segments, start, list, src, n, out, outOff);
-            return;
+        } else {
+            segmentSumsScalar(segments, start, list, src, n, out, outOff);
         }
+    }
+
+    /** The scalar kernel behind every product here; {@link VectorKernels} sums each element in the same order. */
+    static void segmentSumsScalar(int segments, int[] start, int[] list, float[] src, int n, float[] out, int outOff) {
         for (int i = 0; i < segments; i++) {
             int ob = outOff + i * n;
             for (int p = start[i]; p < start[i + 1]; p++) {
@@ -109,55 +114,46 @@ public final class SpikeRows {
     }
 
     void addRowsScalar(float[] wt, int n, float[] y, int yOff) {
-        for (int r = 0; r < rows; r++) {
-            int yb = yOff + r * n;
-            for (int p = start[r]; p < start[r + 1]; p++) {
-                int wb = index[p] * n;
-                for (int o = 0; o < n; o++) {
-                    y[yb + o] += wt[wb + o];
-                }
-            }
-        }
+        segmentSumsScalar(rows, start, index, wt, n, y, yOff);
     }
 
     /**
      * {@code gwt[c, :] += Σ_{rows r where c is active} g[r, :]} with {@code g [rows, n]} and {@code gwt [cols, n]}: the
-     * weight gradient {@code (Gᵀ·S)ᵀ} of {@code S·Wᵀ}. Each element is summed over the active rows in row order. The
-     * SIMD path gathers by input (the rows of each column, built here by a counting sort) so that a tile of
-     * {@code gwt} stays in registers; the scalar path scatters row by row; both sum in the same order.
+     * weight gradient {@code (Gᵀ·S)ᵀ} of {@code S·Wᵀ}. Each element is summed over the active rows in row order: the
+     * rows of each input are listed by a counting sort (the transposed index), so that with SIMD a tile of
+     * {@code gwt} stays in registers.
      */
     public void weightGradInto(float[] g, int n, float[] gwt) {
         if (VECTOR) {
-            int nnz = count();
-            int[] colStart = new int[cols + 1];
-            for (int p = 0; p < nnz; p++) {
-                colStart[index[p] + 1]++;
-            }
-            for (int c = 0; c < cols; c++) {
-                colStart[c + 1] += colStart[c];
-            }
-            int[] fill = java.util.Arrays.copyOf(colStart, cols);
-            int[] rowsOf = new int[nnz];
-            for (int r = 0; r < rows; r++) {
-                for (int p = start[r]; p < start[r + 1]; p++) {
-                    rowsOf[fill[index[p]]++] = r;
-                }
-            }
-            VectorKernels.segmentSums(cols, colStart, rowsOf, g, n, gwt, 0);
+            SpikeRows byColumn = transposed();
+            VectorKernels.segmentSums(cols, byColumn.start, byColumn.index, g, n, gwt, 0);
         } else {
             weightGradScalar(g, n, gwt);
         }
     }
 
     void weightGradScalar(float[] g, int n, float[] gwt) {
+        SpikeRows byColumn = transposed();
+        segmentSumsScalar(cols, byColumn.start, byColumn.index, g, n, gwt, 0);
+    }
+
+    /** The same entries listed by column: for each column, its active rows in ascending order. */
+    private SpikeRows transposed() {
+        int nnz = count();
+        int[] colStart = new int[cols + 1];
+        for (int p = 0; p < nnz; p++) {
+            colStart[index[p] + 1]++;
+        }
+        for (int c = 0; c < cols; c++) {
+            colStart[c + 1] += colStart[c];
+        }
+        int[] fill = java.util.Arrays.copyOf(colStart, cols);
+        int[] rowsOf = new int[nnz];
         for (int r = 0; r < rows; r++) {
-            int gb = r * n;
             for (int p = start[r]; p < start[r + 1]; p++) {
-                int wb = index[p] * n;
-                for (int o = 0; o < n; o++) {
-                    gwt[wb + o] += g[gb + o];
-                }
+                rowsOf[fill[index[p]]++] = r;
             }
         }
+        return new SpikeRows(cols, rows, colStart, rowsOf);
     }
 }

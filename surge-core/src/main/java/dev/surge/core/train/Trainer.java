@@ -247,21 +247,22 @@ public final class Trainer implements AutoCloseable {
     private List<Chunk> run(SampleSet data, int[] idx, int epoch, boolean train) {
         int parts = Math.min(cfg.threads(), idx.length);
         List<Chunk> result = new ArrayList<>(parts);
-        if (pool == null || parts == 1) {
-            for (int c = 0; c < parts; c++) {
-                int lo = idx.length * c / parts;
-                int hi = idx.length * (c + 1) / parts;
-                int slot = c;
-                result.add(arenas[slot].install(() -> chunk(data, idx, lo, hi, epoch, train, slot)));
-            }
-            return result;
-        }
-        List<Future<Chunk>> fs = new ArrayList<>(parts);
+        List<java.util.function.Supplier<Chunk>> tasks = new ArrayList<>(parts);
         for (int c = 0; c < parts; c++) {
             int lo = idx.length * c / parts;
             int hi = idx.length * (c + 1) / parts;
             int slot = c;
-            fs.add(pool.submit(() -> arenas[slot].install(() -> chunk(data, idx, lo, hi, epoch, train, slot))));
+            tasks.add(() -> arenas[slot].install(() -> chunk(data, idx, lo, hi, epoch, train, slot)));
+        }
+        if (pool == null || parts == 1) {
+            for (var task : tasks) {
+                result.add(task.get());
+            }
+            return result;
+        }
+        List<Future<Chunk>> fs = new ArrayList<>(parts);
+        for (var task : tasks) {
+            fs.add(pool.submit(task::get));
         }
         // Wait for every chunk, even after one failed, so that no chunk still uses its input buffer when the caller
         // goes on (the buffers are reused by the next batch); then report the first failure in chunk order.

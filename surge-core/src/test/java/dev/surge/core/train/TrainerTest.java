@@ -42,6 +42,28 @@ class TrainerTest {
         return new EventSampleSet(20, 40, 2, labels, times, units);
     }
 
+    /** What a test does to sample {@code i} after the base set wrote it into slot {@code slot} of the batch. */
+    @FunctionalInterface
+    interface WriteHook {
+        void after(int i, float[] x, int slot, int batch);
+    }
+
+    /** {@code base}, with {@code hook} applied to every sample it writes. */
+    static SampleSet afterWrite(EventSampleSet base, WriteHook hook) {
+        return new SampleSet() {
+            public int size() { return base.size(); }
+            public int inputs() { return base.inputs(); }
+            public int steps() { return base.steps(); }
+            public int classes() { return base.classes(); }
+            public int label(int i) { return base.label(i); }
+
+            public void write(int i, float[] x, int slot, int batch, SplittableRandom rng) {
+                base.write(i, x, slot, batch, rng);
+                hook.after(i, x, slot, batch);
+            }
+        };
+    }
+
     static Network net() {
         return Network.create(40, List.of(SpikingSpec.lif(16).withRecurrent(true), ReadoutSpec.of(2, 0.9f)), 3);
     }
@@ -112,20 +134,8 @@ class TrainerTest {
 
     @Test
     void nonFiniteInputStopsTrainingNamingLayerAndStep() {
-        SampleSet poisoned = new SampleSet() {
-            final EventSampleSet base = twoClasses(32, 3);
-
-            public int size() { return base.size(); }
-            public int inputs() { return base.inputs(); }
-            public int steps() { return base.steps(); }
-            public int classes() { return base.classes(); }
-            public int label(int i) { return base.label(i); }
-
-            public void write(int i, float[] x, int slot, int batch, SplittableRandom rng) {
-                base.write(i, x, slot, batch, rng);
-                x[(5 * batch + slot) * 40 + 3] = Float.NaN; // t = 5, input 3
-            }
-        };
+        SampleSet poisoned = afterWrite(twoClasses(32, 3),
+                (i, x, slot, batch) -> x[(5 * batch + slot) * 40 + 3] = Float.NaN); // t = 5, input 3
         Network n = net();
         try (Trainer t = new Trainer(n, Adam.adam(new ArrayList<>(n.parameters().values()), 1e-2f),
                 new Trainer.Config(16, 1, 1, Backend.FUSED, new Loss.CeMaxMembrane(), List.of(), 0f))) {
@@ -174,27 +184,18 @@ class TrainerTest {
             first.add(order[k]);
         }
         java.util.concurrent.atomic.AtomicBoolean slowChunkDone = new java.util.concurrent.atomic.AtomicBoolean();
-        SampleSet poisoned = new SampleSet() {
-            public int size() { return base.size(); }
-            public int inputs() { return base.inputs(); }
-            public int steps() { return base.steps(); }
-            public int classes() { return base.classes(); }
-            public int label(int i) { return base.label(i); }
-
-            public void write(int i, float[] x, int slot, int batch, SplittableRandom rng) {
-                base.write(i, x, slot, batch, rng);
-                if (first.contains(i)) {
-                    x[slot * 40] = Float.NaN;
-                } else if (slot == batch - 1) {
-                    try {
-                        Thread.sleep(300);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    slowChunkDone.set(true);
+        SampleSet poisoned = afterWrite(base, (i, x, slot, batch) -> {
+            if (first.contains(i)) {
+                x[slot * 40] = Float.NaN;
+            } else if (slot == batch - 1) {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
+                slowChunkDone.set(true);
             }
-        };
+        });
         Network n = net();
         try (Trainer t = new Trainer(n, Adam.adam(new ArrayList<>(n.parameters().values()), 1e-2f),
                 new Trainer.Config(32, 1, 2, Backend.FUSED, new Loss.CeMaxMembrane(), List.of(), 0f))) {
