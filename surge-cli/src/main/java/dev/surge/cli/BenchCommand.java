@@ -2,6 +2,7 @@ package dev.surge.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.surge.core.data.EventSampleSet;
 import dev.surge.core.data.SampleSet;
 import dev.surge.core.loss.Loss;
 import dev.surge.core.nn.Backend;
@@ -26,6 +27,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -212,52 +214,31 @@ final class BenchCommand implements Callable<Integer> {
         return Network.create(w.in(), layers, SEED);
     }
 
-    /** B samples of Bernoulli(density) input spikes drawn once from a fixed seed, with random labels. */
+    /**
+     * B samples of Bernoulli(density) input spikes drawn once from a fixed seed, with random labels, kept as events
+     * (as the spiking datasets are).
+     */
     static SampleSet inputs(Workload w) {
         SplittableRandom rng = new SplittableRandom(SEED);
-        int per = w.steps() * w.in();
-        float[][] xs = new float[w.batch()][per];
+        int[][] times = new int[w.batch()][];
+        int[][] units = new int[w.batch()][];
         int[] labels = new int[w.batch()];
         for (int s = 0; s < w.batch(); s++) {
-            for (int i = 0; i < per; i++) {
-                xs[s][i] = rng.nextDouble() < w.density() ? 1f : 0f;
-            }
-            labels[s] = rng.nextInt(w.out());
-        }
-        return new SampleSet() {
-            @Override
-            public int size() {
-                return w.batch();
-            }
-
-            @Override
-            public int inputs() {
-                return w.in();
-            }
-
-            @Override
-            public int steps() {
-                return w.steps();
-            }
-
-            @Override
-            public int classes() {
-                return w.out();
-            }
-
-            @Override
-            public int label(int index) {
-                return labels[index];
-            }
-
-            @Override
-            public void write(int index, float[] x, int slot, int batch, SplittableRandom unused) {
-                float[] src = xs[index];
-                for (int t = 0; t < w.steps(); t++) {
-                    System.arraycopy(src, t * w.in(), x, (t * batch + slot) * w.in(), w.in());
+            IntStream.Builder ts = IntStream.builder();
+            IntStream.Builder us = IntStream.builder();
+            for (int t = 0; t < w.steps(); t++) {
+                for (int i = 0; i < w.in(); i++) {
+                    if (rng.nextDouble() < w.density()) {
+                        ts.add(t);
+                        us.add(i);
+                    }
                 }
             }
-        };
+            times[s] = ts.build().toArray();
+            units[s] = us.build().toArray();
+            labels[s] = rng.nextInt(w.out());
+        }
+        return new EventSampleSet(w.steps(), w.in(), w.out(), labels, times, units);
     }
 
     ObjectNode run(Workload w, Backend be) {

@@ -41,6 +41,16 @@ final class Subsets {
             public void write(int index, float[] x, int slot, int batch, SplittableRandom rng) {
                 s.write(index, x, slot, batch, rng);
             }
+
+            @Override
+            public boolean eventBased() {
+                return s.eventBased();
+            }
+
+            @Override
+            public void writeEvents(int index, EventSink sink, SplittableRandom rng) {
+                s.writeEvents(index, sink, rng);
+            }
         };
     }
 }

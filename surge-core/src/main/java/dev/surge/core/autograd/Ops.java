@@ -302,8 +302,11 @@ public final class Ops {
             System.arraycopy(bias, 0, ys, i * n, n);
         }
         // A 0/1 spike input below the crossover density: add the rows of Wᵀ at the active inputs (event-driven)
-        SpikeRows events = SpikeRows.of(x.value().data(), 0, m, k,
-                Kernels.eventMaxDensity(Kernels.linearCrossover(n)));
+        // (a spike tensor brings its events, found by the data source; otherwise the input is scanned for them)
+        double maxDensity = Kernels.eventMaxDensity(Kernels.linearCrossover(n));
+        SpikeRows given = x.value().events();
+        SpikeRows events = given == null ? SpikeRows.of(x.value().data(), 0, m, k, maxDensity)
+                : maxDensity > 0 && given.density() <= maxDensity ? given : null;
         if (events != null) {
             events.addRowsInto(transpose(w.value().data(), n, k), n, ys, 0);
         } else {

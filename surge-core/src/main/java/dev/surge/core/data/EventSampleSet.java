@@ -86,6 +86,20 @@ public final class EventSampleSet implements SampleSet {
         }
     }
 
+    @Override
+    public boolean eventBased() {
+        return true;
+    }
+
+    @Override
+    public void writeEvents(int index, EventSink sink, SplittableRandom rng) {
+        int[] ts = times[index];
+        int[] us = units[index];
+        for (int e = 0; e < ts.length; e++) {
+            sink.spike(ts[e], us[e]);
+        }
+    }
+
     /** The samples at the given indices, as a new set sharing the event arrays. */
     public EventSampleSet subset(int[] indices) {
         int[] l = new int[indices.length];

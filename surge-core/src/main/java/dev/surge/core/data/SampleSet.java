@@ -30,4 +30,27 @@ public interface SampleSet {
      *            depend on batch composition or thread count
      */
     void write(int index, float[] x, int slot, int batch, SplittableRandom rng);
+
+    /**
+     * Whether every input of this set is a count of spike events, so that {@link #writeEvents} can list it instead of
+     * {@link #write} filling floats; the trainer then never expands the input to {@code [T, B, inputs]} floats.
+     */
+    default boolean eventBased() {
+        return false;
+    }
+
+    /**
+     * Lists sample {@code index}'s events: {@code sink.spike(t, i)} once per unit of its input at (step t, input i),
+     * in any order. Only for sets whose {@link #eventBased()} is true; the values written by {@link #write} must be
+     * exactly these counts.
+     */
+    default void writeEvents(int index, EventSink sink, SplittableRandom rng) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not list its inputs as events");
+    }
+
+    /** Receives a sample's spike events. */
+    @FunctionalInterface
+    interface EventSink {
+        void spike(int step, int input);
+    }
 }

@@ -4,13 +4,15 @@ package dev.surge.core.tensor;
  * The active entries of a 0/1 matrix {@code [rows, cols]} row by row (compressed sparse rows without values), for
  * event-driven products: with a spike matrix {@code S}, {@code S·Wᵀ} is the sum of the rows of {@code Wᵀ} at the
  * active columns, and the weight gradient {@code Gᵀ·S} only involves the active entries. Work is proportional to
- * the number of spikes instead of {@code rows·cols}.
+ * the number of spikes instead of {@code rows·cols}. A column listed k times in a row stands for the value k (several
+ * events of one input in one time step); the columns of a row are listed in ascending order.
  */
 public final class SpikeRows {
     private final int rows;
     private final int cols;
     private final int[] start;
     private final int[] index;
+    private float[] dense; // the values, built on first request by toDense()
 
     private SpikeRows(int rows, int cols, int[] start, int[] index) {
         this.rows = rows;
@@ -51,6 +53,55 @@ public final class SpikeRows {
             st[r + 1] = nnz;
         }
         return new SpikeRows(rows, cols, st, idx);
+    }
+
+    /**
+     * The entries {@code (row[e], col[e])} for {@code e < count}, in any order; an entry given k times has the value
+     * k. Rows are grouped by a counting sort and each row's columns sorted, so the lists are those {@link #of} finds
+     * in the equivalent float matrix (when its values are 0 or 1).
+     *
+     * @throws IllegalArgumentException naming the first entry outside {@code [0, rows) × [0, cols)}
+     */
+    public static SpikeRows fromEntries(int rows, int cols, int[] row, int[] col, int count) {
+        int[] st = new int[rows + 1];
+        for (int e = 0; e < count; e++) {
+            if (row[e] < 0 || row[e] >= rows || col[e] < 0 || col[e] >= cols) {
+                throw new IllegalArgumentException("event " + e + " at (row " + row[e] + ", column " + col[e]
+                        + ") outside [0, " + rows + ") × [0, " + cols + ")");
+            }
+            st[row[e] + 1]++;
+        }
+        for (int r = 0; r < rows; r++) {
+            st[r + 1] += st[r];
+        }
+        int[] fill = java.util.Arrays.copyOf(st, rows);
+        int[] idx = new int[count];
+        for (int e = 0; e < count; e++) {
+            idx[fill[row[e]]++] = col[e];
+        }
+        for (int r = 0; r < rows; r++) {
+            if (st[r + 1] - st[r] > 1) {
+                java.util.Arrays.sort(idx, st[r], st[r + 1]);
+            }
+        }
+        return new SpikeRows(rows, cols, st, idx);
+    }
+
+    /**
+     * The matrix as floats {@code [rows, cols]} (each entry counted), built once and then shared: callers must not
+     * modify it.
+     */
+    public float[] toDense() {
+        if (dense == null) {
+            float[] d = new float[Math.multiplyExact(rows, cols)];
+            for (int r = 0; r < rows; r++) {
+                for (int p = start[r]; p < start[r + 1]; p++) {
+                    d[r * cols + index[p]] += 1f;
+                }
+            }
+            dense = d;
+        }
+        return dense;
     }
 
     public int rows() {

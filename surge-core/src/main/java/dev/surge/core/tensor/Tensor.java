@@ -6,17 +6,48 @@ import java.util.SplittableRandom;
 /**
  * A dense float32 tensor stored row-major in a heap {@code float[]}.
  *
+ * <p>A spike tensor made by {@link #ofEvents} holds only its active entries ({@link SpikeRows}) until something asks
+ * for its {@link #data()}: event-driven products read the events, so an input of spikes is never expanded to floats.
+ *
  * <p>The shape is fixed at construction and checked: the backing array always holds exactly
  * {@code product(shape)} elements. Tensors are mutable through {@link #data()} so that kernels can
  * work in place; the autodiff layer never mutates a tensor it did not create.
  */
 public final class Tensor {
-    private final float[] data;
+    private float[] data; // null only for a spike tensor whose values nobody has asked for yet
     private final int[] shape;
+    private final SpikeRows events;
 
     private Tensor(float[] data, int[] shape) {
         this.data = data;
         this.shape = shape;
+        this.events = null;
+    }
+
+    private Tensor(SpikeRows events, int[] shape) {
+        this.data = null;
+        this.shape = shape;
+        this.events = events;
+    }
+
+    /**
+     * A spike tensor of the given shape whose last axis is the columns of {@code events} and whose other axes, in
+     * row-major order, are its rows: element {@code (r, c)} is the number of times {@code c} is listed in row
+     * {@code r}. The float values are built only when {@link #data()} is first called.
+     */
+    public static Tensor ofEvents(SpikeRows events, int... shape) {
+        int[] s = shape.clone();
+        long n = Shapes.size(s);
+        if (s.length == 0 || s[s.length - 1] != events.cols() || n != (long) events.rows() * events.cols()) {
+            throw new IllegalArgumentException("shape " + Shapes.str(s) + " does not fit " + events.rows()
+                    + " rows of " + events.cols() + " event columns");
+        }
+        return new Tensor(events, s);
+    }
+
+    /** The active entries of a tensor made by {@link #ofEvents} (rows = all axes but the last), else null. */
+    public SpikeRows events() {
+        return events;
     }
 
     /** Wraps {@code data} (not copied) as a tensor of the given shape. */
@@ -76,6 +107,9 @@ public final class Tensor {
 
     /** The backing array (not a copy). */
     public float[] data() {
+        if (data == null) {
+            data = events.toDense(); // shared by every reshaped view of the same events
+        }
         return data;
     }
 
@@ -93,23 +127,23 @@ public final class Tensor {
     }
 
     public int size() {
-        return data.length;
+        return data != null ? data.length : events.rows() * events.cols();
     }
 
     /** The single value of a tensor with one element. */
     public float item() {
-        if (data.length != 1) {
+        if (size() != 1) {
             throw new IllegalStateException("item() needs one element, shape is " + Shapes.str(shape));
         }
-        return data[0];
+        return data()[0];
     }
 
     public float get(int... index) {
-        return data[offset(index)];
+        return data()[offset(index)];
     }
 
     public void set(float value, int... index) {
-        data[offset(index)] = value;
+        data()[offset(index)] = value;
     }
 
     private int offset(int... index) {
@@ -128,11 +162,15 @@ public final class Tensor {
 
     /** Same data (shared), new shape with the same element count; one dimension may be -1. */
     public Tensor reshape(int... newShape) {
-        return new Tensor(data, Shapes.resolveReshape(shape, newShape));
+        int[] s = Shapes.resolveReshape(shape, newShape);
+        if (data == null && s.length > 0 && s[s.length - 1] == events.cols()) {
+            return new Tensor(events, s); // still the same rows of events
+        }
+        return new Tensor(data(), s);
     }
 
     public Tensor copy() {
-        return new Tensor(data.clone(), shape.clone());
+        return new Tensor(data().clone(), shape.clone());
     }
 
     public boolean sameShape(Tensor o) {
@@ -143,15 +181,17 @@ public final class Tensor {
     public float maxAbsDiff(Tensor o) {
         Shapes.requireSame("maxAbsDiff", shape, o.shape);
         float m = 0;
-        for (int i = 0; i < data.length; i++) {
-            m = Math.max(m, Math.abs(data[i] - o.data[i]));
+        float[] a = data();
+        float[] b = o.data();
+        for (int i = 0; i < a.length; i++) {
+            m = Math.max(m, Math.abs(a[i] - b[i]));
         }
         return m;
     }
 
     public double sum() {
         double s = 0;
-        for (float v : data) {
+        for (float v : data()) {
             s += v;
         }
         return s;
@@ -160,7 +200,7 @@ public final class Tensor {
     /** Euclidean norm, accumulated in double. */
     public double norm() {
         double s = 0;
-        for (float v : data) {
+        for (float v : data()) {
             s += (double) v * v;
         }
         return Math.sqrt(s);
@@ -169,13 +209,15 @@ public final class Tensor {
     /** {@code this += alpha * o}, in place. */
     public void addScaled(Tensor o, float alpha) {
         Shapes.requireSame("addScaled", shape, o.shape);
-        for (int i = 0; i < data.length; i++) {
-            data[i] += alpha * o.data[i];
+        float[] d = data();
+        float[] od = o.data();
+        for (int i = 0; i < d.length; i++) {
+            d[i] += alpha * od[i];
         }
     }
 
     public void fill(float v) {
-        Arrays.fill(data, v);
+        Arrays.fill(data(), v);
     }
 
     /** Matrix product of 2-D tensors, either operand optionally transposed, through the active BLAS. */
@@ -193,7 +235,7 @@ public final class Tensor {
                     + (transA ? "ᵀ" : "") + " · " + Shapes.str(b.shape) + (transB ? "ᵀ" : ""));
         }
         Tensor c = zeros(m, n);
-        Blas.get().sgemm(transA, transB, m, n, k, 1f, a.data, 0, a.shape[1], b.data, 0, b.shape[1],
+        Blas.get().sgemm(transA, transB, m, n, k, 1f, a.data(), 0, a.shape[1], b.data(), 0, b.shape[1],
                 0f, c.data, 0, n);
         return c;
     }
@@ -201,6 +243,7 @@ public final class Tensor {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Tensor").append(Shapes.str(shape)).append('[');
+        float[] data = data();
         int n = Math.min(data.length, 8);
         for (int i = 0; i < n; i++) {
             if (i > 0) {

@@ -24,20 +24,22 @@ final class VectorKernels {
      * {@code src = G}).
      */
     static void segmentSums(int segments, int[] start, int[] list, float[] src, int n, float[] out, int outOff) {
+        // Column tiles outside, segments inside: one tile's slab of src (its rows × 4 vectors) stays in the L2 cache
+        // while every segment adds its rows, instead of each segment streaming whole src rows from memory.
         int tileW = 4 * L;
-        for (int i = 0; i < segments; i++) {
-            int ob = outOff + i * n;
-            int p0 = start[i];
-            int p1 = start[i + 1];
-            if (p0 == p1) {
-                continue;
-            }
-            int o0 = 0;
-            for (; o0 + tileW <= n; o0 += tileW) {
-                FloatVector a0 = FloatVector.fromArray(S, out, ob + o0);
-                FloatVector a1 = FloatVector.fromArray(S, out, ob + o0 + L);
-                FloatVector a2 = FloatVector.fromArray(S, out, ob + o0 + 2 * L);
-                FloatVector a3 = FloatVector.fromArray(S, out, ob + o0 + 3 * L);
+        int o0 = 0;
+        for (; o0 + tileW <= n; o0 += tileW) {
+            for (int i = 0; i < segments; i++) {
+                int p0 = start[i];
+                int p1 = start[i + 1];
+                if (p0 == p1) {
+                    continue;
+                }
+                int ob = outOff + i * n + o0;
+                FloatVector a0 = FloatVector.fromArray(S, out, ob);
+                FloatVector a1 = FloatVector.fromArray(S, out, ob + L);
+                FloatVector a2 = FloatVector.fromArray(S, out, ob + 2 * L);
+                FloatVector a3 = FloatVector.fromArray(S, out, ob + 3 * L);
                 for (int p = p0; p < p1; p++) {
                     int sb = list[p] * n + o0;
                     a0 = a0.add(FloatVector.fromArray(S, src, sb));
@@ -45,24 +47,37 @@ final class VectorKernels {
                     a2 = a2.add(FloatVector.fromArray(S, src, sb + 2 * L));
                     a3 = a3.add(FloatVector.fromArray(S, src, sb + 3 * L));
                 }
-                a0.intoArray(out, ob + o0);
-                a1.intoArray(out, ob + o0 + L);
-                a2.intoArray(out, ob + o0 + 2 * L);
-                a3.intoArray(out, ob + o0 + 3 * L);
+                a0.intoArray(out, ob);
+                a1.intoArray(out, ob + L);
+                a2.intoArray(out, ob + 2 * L);
+                a3.intoArray(out, ob + 3 * L);
             }
-            for (; o0 + L <= n; o0 += L) {
-                FloatVector a = FloatVector.fromArray(S, out, ob + o0);
-                for (int p = p0; p < p1; p++) {
-                    a = a.add(FloatVector.fromArray(S, src, list[p] * n + o0));
-                }
-                a.intoArray(out, ob + o0);
+        }
+        if (o0 == n) {
+            return;
+        }
+        int tail = o0;
+        for (int i = 0; i < segments; i++) {
+            int p0 = start[i];
+            int p1 = start[i + 1];
+            if (p0 == p1) {
+                continue;
             }
-            for (; o0 < n; o0++) {
-                float a = out[ob + o0];
+            int ob = outOff + i * n;
+            int o = tail;
+            for (; o + L <= n; o += L) {
+                FloatVector a = FloatVector.fromArray(S, out, ob + o);
                 for (int p = p0; p < p1; p++) {
-                    a += src[list[p] * n + o0];
+                    a = a.add(FloatVector.fromArray(S, src, list[p] * n + o));
                 }
-                out[ob + o0] = a;
+                a.intoArray(out, ob + o);
+            }
+            for (; o < n; o++) {
+                float a = out[ob + o];
+                for (int p = p0; p < p1; p++) {
+                    a += src[list[p] * n + o];
+                }
+                out[ob + o] = a;
             }
         }
     }

@@ -13,6 +13,7 @@ import dev.surge.core.nn.Parameter;
 import dev.surge.core.nn.SpikingSpec;
 import dev.surge.core.optim.Optimizer;
 import dev.surge.core.tensor.Arena;
+import dev.surge.core.tensor.SpikeRows;
 import dev.surge.core.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -300,37 +301,23 @@ public final class Trainer implements AutoCloseable {
         int bc = hi - lo;
         int steps = data.steps();
         int in = data.inputs();
-        int len = steps * bc * in;
-        float[] x = inputBuffers[slot];
-        if (x == null || x.length != len) {
-            x = new float[len];
-            inputBuffers[slot] = x;
-        } else {
-            java.util.Arrays.fill(x, 0f);
-        }
         int[] labels = new int[bc];
         for (int s = 0; s < bc; s++) {
-            int sample = idx[lo + s];
-            labels[s] = data.label(sample);
-            data.write(sample, x, s, bc, new SplittableRandom(mix(cfg.seed(), mix(epoch, sample))));
+            labels[s] = data.label(idx[lo + s]);
         }
-        long inputEvents = 0;
-        for (int i = 0; i < x.length; i++) {
-            float xi = x[i];
-            if (xi == 0f) {
-                continue; // most inputs: zero is finite, and one comparison decides it
-            }
-            inputEvents++;
-            if (!Float.isFinite(xi)) {
-                int t = i / (bc * in);
-                int s = (i / in) % bc;
-                throw new TrainingDivergedException("non-finite value (" + x[i] + ") in the input of sample "
-                        + idx[lo + s] + " at time step " + t + ", input " + (i % in)
-                        + (epoch >= 0 ? " (epoch " + (epoch + 1) + ")" : ""));
-            }
+        Tensor input;
+        long inputEvents;
+        if (data.eventBased()) {
+            SpikeRows events = events(data, idx, lo, hi, epoch);
+            input = Tensor.ofEvents(events, steps, bc, in);
+            inputEvents = events.count();
+        } else {
+            float[] x = floats(data, idx, lo, hi, epoch, slot);
+            input = Tensor.of(x, steps, bc, in);
+            inputEvents = checkedEvents(x, idx, lo, bc, in, epoch);
         }
         Tape tape = new Tape();
-        Network.Pass pass = net.forward(tape.constant(Tensor.of(x, steps, bc, in)), cfg.backend());
+        Network.Pass pass = net.forward(tape.constant(input), cfg.backend());
         Var loss = cfg.loss().apply(pass.output(), Targets.of(labels));
         for (Regularizer r : cfg.regularizers()) {
             loss = loss.add(r.apply(pass.outputs()));
@@ -350,6 +337,73 @@ public final class Trainer implements AutoCloseable {
             tape.backward(loss, Tensor.scalar((float) bc / idx.length));
         }
         return c;
+    }
+
+    /**
+     * The chunk's input as the events of an event-based set, rows {@code t·bc + s}: no float buffer of
+     * {@code [T, bc, inputs]} is filled, scanned or kept.
+     */
+    private SpikeRows events(SampleSet data, int[] idx, int lo, int hi, int epoch) {
+        int bc = hi - lo;
+        int steps = data.steps();
+        int in = data.inputs();
+        int[][] buf = {new int[1024], new int[1024]}; // rows, columns
+        int[] n = {0};
+        for (int s = 0; s < bc; s++) {
+            int sample = idx[lo + s];
+            int slot = s;
+            data.writeEvents(sample, (t, i) -> {
+                if (t < 0 || t >= steps || i < 0 || i >= in) {
+                    throw new IllegalArgumentException("sample " + sample + " has an event at (step " + t
+                            + ", input " + i + ") outside [0, " + steps + ") × [0, " + in + ")");
+                }
+                if (n[0] == buf[0].length) {
+                    buf[0] = java.util.Arrays.copyOf(buf[0], 2 * n[0]);
+                    buf[1] = java.util.Arrays.copyOf(buf[1], 2 * n[0]);
+                }
+                buf[0][n[0]] = t * bc + slot;
+                buf[1][n[0]++] = i;
+            }, new SplittableRandom(mix(cfg.seed(), mix(epoch, sample))));
+        }
+        return SpikeRows.fromEntries(steps * bc, in, buf[0], buf[1], n[0]);
+    }
+
+    /** The chunk's input as floats {@code [T, bc, inputs]}, written into this slot's reused buffer. */
+    private float[] floats(SampleSet data, int[] idx, int lo, int hi, int epoch, int slot) {
+        int bc = hi - lo;
+        int len = data.steps() * bc * data.inputs();
+        float[] x = inputBuffers[slot];
+        if (x == null || x.length != len) {
+            x = new float[len];
+            inputBuffers[slot] = x;
+        } else {
+            java.util.Arrays.fill(x, 0f);
+        }
+        for (int s = 0; s < bc; s++) {
+            int sample = idx[lo + s];
+            data.write(sample, x, s, bc, new SplittableRandom(mix(cfg.seed(), mix(epoch, sample))));
+        }
+        return x;
+    }
+
+    /** Number of non-zero inputs; throws on the first non-finite one, naming its sample, step and input. */
+    private static long checkedEvents(float[] x, int[] idx, int lo, int bc, int in, int epoch) {
+        long inputEvents = 0;
+        for (int i = 0; i < x.length; i++) {
+            float xi = x[i];
+            if (xi == 0f) {
+                continue; // most inputs: zero is finite, and one comparison decides it
+            }
+            inputEvents++;
+            if (!Float.isFinite(xi)) {
+                int t = i / (bc * in);
+                int s = (i / in) % bc;
+                throw new TrainingDivergedException("non-finite value (" + x[i] + ") in the input of sample "
+                        + idx[lo + s] + " at time step " + t + ", input " + (i % in)
+                        + (epoch >= 0 ? " (epoch " + (epoch + 1) + ")" : ""));
+            }
+        }
+        return inputEvents;
     }
 
     private void countSpikes(Chunk c, long inputEvents, Network.Pass pass) {

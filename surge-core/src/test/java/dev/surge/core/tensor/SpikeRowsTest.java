@@ -68,4 +68,66 @@ class SpikeRowsTest {
             }
         }
     }
+
+    @Test
+    void entriesInAnyOrderListTheSameRowsAsTheScanAndRepeatsAreCounts() {
+        SplittableRandom r = new SplittableRandom(3);
+        int rows = 29;
+        int cols = 17;
+        float[] x = new float[rows * cols];
+        java.util.List<int[]> entries = new java.util.ArrayList<>();
+        for (int i = 0; i < x.length; i++) {
+            if (r.nextDouble() < 0.2) {
+                x[i] = 1f;
+                entries.add(new int[] {i / cols, i % cols});
+            }
+        }
+        java.util.Collections.shuffle(entries, new java.util.Random(5));
+        int[] row = entries.stream().mapToInt(e -> e[0]).toArray();
+        int[] col = entries.stream().mapToInt(e -> e[1]).toArray();
+        SpikeRows given = SpikeRows.fromEntries(rows, cols, row, col, row.length);
+        SpikeRows scanned = SpikeRows.of(x, 0, rows, cols, 1.0);
+        assertEquals(scanned.count(), given.count());
+        assertArrayEquals(x, given.toDense(), 0f);
+        float[] wt = new float[cols * 9];
+        for (int i = 0; i < wt.length; i++) {
+            wt[i] = (float) r.nextGaussian();
+        }
+        float[] y1 = new float[rows * 9];
+        float[] y2 = new float[rows * 9];
+        given.addRowsInto(wt, 9, y1, 0);
+        scanned.addRowsInto(wt, 9, y2, 0);
+        assertArrayEquals(y2, y1, 0f, "same lists, same order, same sums");
+
+        SpikeRows twice = SpikeRows.fromEntries(2, 3, new int[] {1, 0, 1}, new int[] {2, 0, 2}, 3);
+        assertArrayEquals(new float[] {1, 0, 0, 0, 0, 2}, twice.toDense(), 0f);
+        float[] y = new float[2];
+        twice.addRowsInto(new float[] {1, 10, 100}, 1, y, 0);
+        assertArrayEquals(new float[] {1, 200}, y, 0f);
+        float[] gwt = new float[3];
+        twice.weightGradInto(new float[] {3, 5}, 1, gwt);
+        assertArrayEquals(new float[] {3, 0, 10}, gwt, 0f);
+
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SpikeRows.fromEntries(2, 3, new int[] {0, 2}, new int[] {1, 1}, 2));
+        assertTrue(e.getMessage().contains("event 1 at (row 2, column 1)"), e.getMessage());
+    }
+
+    @Test
+    void aSpikeTensorKeepsItsEventsThroughReshapesAndExpandsOnlyWhenAsked() {
+        SpikeRows ev = SpikeRows.fromEntries(6, 4, new int[] {0, 5, 5}, new int[] {3, 0, 0}, 3);
+        Tensor t = Tensor.ofEvents(ev, 2, 3, 4);
+        assertEquals(24, t.size());
+        Tensor flat = t.reshape(6, 4);
+        assertTrue(flat.events() == ev, "a reshape that keeps the last axis keeps the events");
+        float[] d = flat.data();
+        assertEquals(1f, d[3]);
+        assertEquals(2f, d[20]);
+        assertTrue(t.data() == d, "views share one expansion");
+        assertEquals(3.0, t.sum());
+        assertTrue(t.reshape(24).events() == null);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Tensor.ofEvents(ev, 3, 8));
+        assertTrue(e.getMessage().contains("[3, 8]"), e.getMessage());
+    }
 }

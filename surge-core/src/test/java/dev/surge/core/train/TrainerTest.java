@@ -145,6 +145,69 @@ class TrainerTest {
         }
     }
 
+    /** {@code base} without its events: the trainer fills and scans floats, as for an image set. */
+    static SampleSet asFloats(SampleSet base) {
+        return new SampleSet() {
+            public int size() { return base.size(); }
+            public int inputs() { return base.inputs(); }
+            public int steps() { return base.steps(); }
+            public int classes() { return base.classes(); }
+            public int label(int i) { return base.label(i); }
+
+            public void write(int i, float[] x, int slot, int batch, SplittableRandom rng) {
+                base.write(i, x, slot, batch, rng);
+            }
+        };
+    }
+
+    /** {@code base} with each (step, input) event kept once, so that every input value is 0 or 1. */
+    static EventSampleSet withoutRepeats(EventSampleSet base) {
+        int[] labels = new int[base.size()];
+        int[][] times = new int[base.size()][];
+        int[][] units = new int[base.size()][];
+        for (int i = 0; i < base.size(); i++) {
+            java.util.TreeSet<Integer> seen = new java.util.TreeSet<>();
+            base.writeEvents(i, (t, u) -> seen.add(t * base.inputs() + u), null);
+            times[i] = seen.stream().mapToInt(e -> e / base.inputs()).toArray();
+            units[i] = seen.stream().mapToInt(e -> e % base.inputs()).toArray();
+            labels[i] = base.label(i);
+        }
+        return new EventSampleSet(base.steps(), base.inputs(), base.classes(), labels, times, units);
+    }
+
+    /** Weights after two epochs of a net whose first layer (64 outputs) is wide enough for event-driven products. */
+    static float[] trainWide(SampleSet data, dev.surge.core.tensor.Kernels.Products products) {
+        dev.surge.core.tensor.Kernels.Products before = dev.surge.core.tensor.Kernels.products();
+        dev.surge.core.tensor.Kernels.setProducts(products);
+        try {
+            Network n = Network.create(40, List.of(SpikingSpec.lif(64), ReadoutSpec.of(2, 0.9f)), 4L);
+            try (Trainer t = new Trainer(n, Adam.adam(new ArrayList<>(n.parameters().values()), 1e-2f),
+                    new Trainer.Config(16, 3, 2, Backend.FUSED, new Loss.CeMaxMembrane(), List.of(), 1f))) {
+                for (int e = 0; e < 2; e++) {
+                    t.trainEpoch(data, e, null);
+                }
+            }
+            return weights(n);
+        } finally {
+            dev.surge.core.tensor.Kernels.setProducts(before);
+        }
+    }
+
+    @Test
+    void eventInputGivesTheSameWeightsAsTheFloatInputItStandsFor() {
+        // 0/1 inputs: the events listed by the set are the entries the scan of the floats finds, in the same order
+        EventSampleSet ones = withoutRepeats(twoClasses(64, 11));
+        for (var products : dev.surge.core.tensor.Kernels.Products.values()) {
+            assertArrayEquals(trainWide(asFloats(ones), products), trainWide(ones, products), 0f, products.name());
+        }
+        // repeated events are counts (value 2, ...): on the dense path they expand to exactly the floats write gives
+        EventSampleSet repeats = twoClasses(64, 11);
+        assertNotEquals(ones.events(0) + ones.events(1) + ones.events(2),
+                repeats.events(0) + repeats.events(1) + repeats.events(2), "the test data has no repeated events");
+        assertArrayEquals(trainWide(asFloats(repeats), dev.surge.core.tensor.Kernels.Products.DENSE),
+                trainWide(repeats, dev.surge.core.tensor.Kernels.Products.DENSE), 0f);
+    }
+
     @Test
     void recyclingArraysBetweenBatchesChangesNoNumber() {
         // big enough for the pooled sizes (Arena.MIN_POOLED elements): T·B·N = 20·64·128 = 163 840 per chunk
