@@ -280,19 +280,23 @@ public final class Ops {
     }
 
     /**
-     * The affine map {@code x·Wᵀ + b} for {@code x [M, K]}, {@code W [N, K]} (PyTorch's layout) and {@code b [N]}, with
-     * the bias folded into the GEMM; backward {@code ∂x = g·W}, {@code ∂W = gᵀ·x}, {@code ∂b = Σ_rows g}.
+     * The affine map {@code x·Wᵀ + b} for {@code x [..., K]} (any number of leading axes, as in PyTorch's
+     * {@code nn.Linear}; a sequence {@code [T, B, K]} needs no reshape and so no copy of its gradient), {@code W [N, K]}
+     * (PyTorch's layout) and {@code b [N]}, giving {@code [..., N]}; backward {@code ∂x = g·W}, {@code ∂W = gᵀ·x},
+     * {@code ∂b = Σ_rows g}.
      */
     public static Var linear(Var x, Var w, Var b) {
         int[] sx = x.shape();
         int[] sw = w.shape();
-        if (sx.length != 2 || sw.length != 2 || sx[1] != sw[1]) {
+        if (sx.length < 2 || sw.length != 2 || sx[sx.length - 1] != sw[1]) {
             throw new IllegalArgumentException("linear: input " + Shapes.str(sx) + " does not fit weight "
                     + Shapes.str(sw) + " ([out, in])");
         }
-        int m = sx[0];
-        int k = sx[1];
+        int k = sx[sx.length - 1];
+        int m = x.value().size() / k;
         int n = sw[0];
+        int[] sy = sx.clone();
+        sy[sy.length - 1] = n;
         if (b.value().size() != n) {
             throw new IllegalArgumentException("linear: bias " + Shapes.str(b.shape()) + " for " + n + " outputs");
         }
@@ -312,7 +316,7 @@ public final class Ops {
         } else {
             Blas.get().sgemm(false, true, m, n, k, 1f, x.value().data(), 0, k, w.value().data(), 0, k, 1f, ys, 0, n);
         }
-        return x.tape().record(Tensor.of(ys, m, n), g -> {
+        return x.tape().record(Tensor.of(ys, sy), g -> {
             Blas blas = Blas.get();
             float[] gd = g.data();
             if (x.requiresGrad()) {
@@ -321,7 +325,7 @@ public final class Ops {
             if (w.requiresGrad()) {
                 if (events != null) {
                     // ∂L/∂W[o, j] = Σ over the rows i where input j spiked of g[i, o]
-                    float[] gwt = new float[k * n];
+                    float[] gwt = Arena.floats(k * n);
                     events.weightGradInto(gd, n, gwt);
                     float[] gw = w.gradData();
                     for (int o = 0; o < n; o++) {
@@ -348,7 +352,7 @@ public final class Ops {
 
     /** {@code [rows, cols]} → {@code [cols, rows]}. */
     static float[] transpose(float[] a, int rows, int cols) {
-        float[] t = new float[rows * cols];
+        float[] t = Arena.floatsToOverwrite(rows * cols); // every element is written
         for (int i = 0; i < rows; i++) {
             int r = i * cols;
             for (int j = 0; j < cols; j++) {

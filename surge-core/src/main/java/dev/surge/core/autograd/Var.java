@@ -59,6 +59,18 @@ public final class Var {
         }
     }
 
+    /**
+     * Like {@link #accumulate}, for a fresh array that the caller hands over and never touches again: when this
+     * variable has no gradient yet, {@code g} becomes it without a copy.
+     */
+    public void accumulateOwned(float[] g) {
+        if (requiresGrad && grad == null && g.length == value.size()) {
+            grad = Tensor.of(g, value.shape());
+        } else {
+            accumulate(g);
+        }
+    }
+
     public int[] shape() {
         return value.shape();
     }

@@ -63,7 +63,7 @@ public final class FusedLif {
         final float[] vt = rec ? transpose(vw, n) : null;
         final int bn = batch * n;
         final float[] v = Arena.floatsToOverwrite(steps * bn); // every element is written
-        final byte[] s = new byte[steps * bn];
+        final byte[] s = Arena.bytesToOverwrite(steps * bn); // every element is written
         final float[] out = Arena.floatsToOverwrite(steps * bn);
         final float[] in = new float[n];
         final boolean synaptic = spec.kind() == SpikingSpec.Kind.SYNAPTIC;
@@ -222,7 +222,7 @@ public final class FusedLif {
                     }
                 }
             }
-            currents.accumulate(gCur);
+            currents.accumulateOwned(gCur);
             if (rec && steps > 1) {
                 // ∂L/∂V = Σ_t gv_tᵀ · s_{t−1}: one GEMM over all steps, [N, (T−1)B] · [(T−1)B, N]
                 float[] gV = new float[n * n];

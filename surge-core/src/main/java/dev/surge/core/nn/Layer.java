@@ -81,8 +81,6 @@ public final class Layer {
             throw new IllegalArgumentException("layer expects input [T, B, " + inputs + "], got "
                     + java.util.Arrays.toString(sh));
         }
-        int steps = sh[0];
-        int batch = sh[1];
         Var in = x;
         if (spec instanceof SpikingSpec s && s.stp() != null) {
             Var u = params.containsKey("stp.U") ? bind.apply(params.get("stp.U")) : null;
@@ -90,7 +88,7 @@ public final class Layer {
         }
         Var w = bind.apply(params.get("W"));
         Var b = bind.apply(params.get("b"));
-        Var currents = Ops.linear(in.reshape(steps * batch, inputs), w, b).reshape(steps, batch, spec.out());
+        Var currents = Ops.linear(in, w, b); // [T, B, out]
         Var beta = params.containsKey("beta") ? bind.apply(params.get("beta")) : null;
         if (spec instanceof ReadoutSpec r) {
             return backend == Backend.FUSED ? FusedLif.readout(currents, beta, r.beta())

@@ -23,6 +23,10 @@ public final class Arena {
 
     private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
     private final List<float[]> inUse = new ArrayList<>();
+    private final Map<Integer, ArrayDeque<int[]>> freeInts = new HashMap<>();
+    private final List<int[]> intsInUse = new ArrayList<>();
+    private final Map<Integer, ArrayDeque<byte[]>> freeBytes = new HashMap<>();
+    private final List<byte[]> bytesInUse = new ArrayList<>();
 
     /** A zeroed {@code float[n]}: recycled from the current thread's arena if one is installed. */
     public static float[] floats(int n) {
@@ -50,6 +54,44 @@ public final class Arena {
             java.util.Arrays.fill(r, 0f);
         }
         a.inUse.add(r);
+        return r;
+    }
+
+    /**
+     * An {@code int[]} of at least {@code n} elements (a power of two when pooled, so that lists whose length varies
+     * from batch to batch still find a free array) with arbitrary contents: for index lists that carry their own
+     * length.
+     */
+    public static int[] intsAtLeast(int n) {
+        Arena a = CURRENT.get();
+        if (a == null || n < MIN_POOLED || !enabled) {
+            return new int[n];
+        }
+        int cap = Integer.highestOneBit(n - 1) << 1;
+        if (cap < 0) { // n above 2^30: no power of two to round to
+            cap = n;
+        }
+        ArrayDeque<int[]> q = a.freeInts.get(cap);
+        int[] r = q == null ? null : q.poll();
+        if (r == null) {
+            r = new int[cap];
+        }
+        a.intsInUse.add(r);
+        return r;
+    }
+
+    /** A {@code byte[n]} with arbitrary contents when pooled: only for callers that write every element first. */
+    public static byte[] bytesToOverwrite(int n) {
+        Arena a = CURRENT.get();
+        if (a == null || n < MIN_POOLED || !enabled) {
+            return new byte[n];
+        }
+        ArrayDeque<byte[]> q = a.freeBytes.get(n);
+        byte[] r = q == null ? null : q.poll();
+        if (r == null) {
+            r = new byte[n];
+        }
+        a.bytesInUse.add(r);
         return r;
     }
 
@@ -85,5 +127,13 @@ public final class Arena {
             free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).add(a);
         }
         inUse.clear();
+        for (int[] a : intsInUse) {
+            freeInts.computeIfAbsent(a.length, k -> new ArrayDeque<>()).add(a);
+        }
+        intsInUse.clear();
+        for (byte[] a : bytesInUse) {
+            freeBytes.computeIfAbsent(a.length, k -> new ArrayDeque<>()).add(a);
+        }
+        bytesInUse.clear();
     }
 }

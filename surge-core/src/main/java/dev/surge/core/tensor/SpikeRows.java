@@ -75,7 +75,7 @@ public final class SpikeRows {
             st[r + 1] += st[r];
         }
         int[] fill = java.util.Arrays.copyOf(st, rows);
-        int[] idx = new int[count];
+        int[] idx = Arena.intsAtLeast(count);
         for (int e = 0; e < count; e++) {
             idx[fill[row[e]]++] = col[e];
         }
@@ -93,7 +93,7 @@ public final class SpikeRows {
      */
     public float[] toDense() {
         if (dense == null) {
-            float[] d = new float[Math.multiplyExact(rows, cols)];
+            float[] d = Arena.floats(Math.multiplyExact(rows, cols)); // recycled with the chunk that made it
             for (int r = 0; r < rows; r++) {
                 for (int p = start[r]; p < start[r + 1]; p++) {
                     d[r * cols + index[p]] += 1f;
@@ -199,7 +199,7 @@ public final class SpikeRows {
             colStart[c + 1] += colStart[c];
         }
         int[] fill = java.util.Arrays.copyOf(colStart, cols);
-        int[] rowsOf = new int[nnz];
+        int[] rowsOf = Arena.intsAtLeast(nnz);
         for (int r = 0; r < rows; r++) {
             for (int p = start[r]; p < start[r + 1]; p++) {
                 rowsOf[fill[index[p]]++] = r;

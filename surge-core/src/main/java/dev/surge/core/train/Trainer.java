@@ -79,6 +79,8 @@ public final class Trainer implements AutoCloseable {
      * after the other, and {@code run} waits for all chunks of a batch even when one fails.
      */
     private final float[][] inputBuffers;
+    /** The same for event-based sets: the (row, column) lists of each chunk slot's input events. */
+    private final int[][][] eventBuffers;
     /** One array arena per chunk slot (see {@link Arena}), recycled after every batch. */
     private final Arena[] arenas;
 
@@ -87,6 +89,10 @@ public final class Trainer implements AutoCloseable {
         this.opt = opt;
         this.cfg = cfg;
         this.inputBuffers = new float[cfg.threads()][];
+        this.eventBuffers = new int[cfg.threads()][][];
+        for (int i = 0; i < eventBuffers.length; i++) {
+            eventBuffers[i] = new int[][] {new int[1024], new int[1024]};
+        }
         this.arenas = new Arena[cfg.threads()];
         for (int i = 0; i < arenas.length; i++) {
             arenas[i] = new Arena();
@@ -308,7 +314,7 @@ public final class Trainer implements AutoCloseable {
         Tensor input;
         long inputEvents;
         if (data.eventBased()) {
-            SpikeRows events = events(data, idx, lo, hi, epoch);
+            SpikeRows events = events(data, idx, lo, hi, epoch, slot);
             input = Tensor.ofEvents(events, steps, bc, in);
             inputEvents = events.count();
         } else {
@@ -343,15 +349,15 @@ public final class Trainer implements AutoCloseable {
      * The chunk's input as the events of an event-based set, rows {@code t·bc + s}: no float buffer of
      * {@code [T, bc, inputs]} is filled, scanned or kept.
      */
-    private SpikeRows events(SampleSet data, int[] idx, int lo, int hi, int epoch) {
+    private SpikeRows events(SampleSet data, int[] idx, int lo, int hi, int epoch, int slot) {
         int bc = hi - lo;
         int steps = data.steps();
         int in = data.inputs();
-        int[][] buf = {new int[1024], new int[1024]}; // rows, columns
+        int[][] buf = eventBuffers[slot]; // rows, columns: reused from batch to batch, grown when a batch needs more
         int[] n = {0};
         for (int s = 0; s < bc; s++) {
             int sample = idx[lo + s];
-            int slot = s;
+            int sampleSlot = s;
             data.writeEvents(sample, (t, i) -> {
                 if (t < 0 || t >= steps || i < 0 || i >= in) {
                     throw new IllegalArgumentException("sample " + sample + " has an event at (step " + t
@@ -361,7 +367,7 @@ public final class Trainer implements AutoCloseable {
                     buf[0] = java.util.Arrays.copyOf(buf[0], 2 * n[0]);
                     buf[1] = java.util.Arrays.copyOf(buf[1], 2 * n[0]);
                 }
-                buf[0][n[0]] = t * bc + slot;
+                buf[0][n[0]] = t * bc + sampleSlot;
                 buf[1][n[0]++] = i;
             }, new SplittableRandom(mix(cfg.seed(), mix(epoch, sample))));
         }
