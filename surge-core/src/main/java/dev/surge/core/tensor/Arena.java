@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
+import java.util.function.ToIntFunction;
 
 /**
  * Recycles the large arrays of one training chunk from step to step, so that a step does not hand the garbage
@@ -21,16 +23,56 @@ public final class Arena {
     private static final ThreadLocal<Arena> CURRENT = new ThreadLocal<>();
     private static volatile boolean enabled = !"false".equals(System.getProperty("surge.arena"));
 
-    private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
-    private final List<float[]> inUse = new ArrayList<>();
-    private final Map<Integer, ArrayDeque<int[]>> freeInts = new HashMap<>();
-    private final List<int[]> intsInUse = new ArrayList<>();
-    private final Map<Integer, ArrayDeque<byte[]>> freeBytes = new HashMap<>();
-    private final List<byte[]> bytesInUse = new ArrayList<>();
+    private final Pool<float[]> floatPool = new Pool<>(float[]::new, a -> a.length);
+    private final Pool<int[]> intPool = new Pool<>(int[]::new, a -> a.length);
+    private final Pool<byte[]> bytePool = new Pool<>(byte[]::new, a -> a.length);
+
+    /** Free arrays of one element type by length, and those handed out since the last recycle. */
+    private static final class Pool<A> {
+        private final IntFunction<A> make;
+        private final ToIntFunction<A> length;
+        private final Map<Integer, ArrayDeque<A>> free = new HashMap<>();
+        private final List<A> inUse = new ArrayList<>();
+
+        Pool(IntFunction<A> make, ToIntFunction<A> length) {
+            this.make = make;
+            this.length = length;
+        }
+
+        /** A free array of length {@code n} (old contents), or a new one (zeroed) when there is none. */
+        A take(int n) {
+            ArrayDeque<A> q = free.get(n);
+            A r = q == null ? null : q.poll();
+            if (r == null) {
+                r = make.apply(n);
+            }
+            inUse.add(r);
+            return r;
+        }
+
+        void recycle() {
+            for (A a : inUse) {
+                free.computeIfAbsent(length.applyAsInt(a), k -> new ArrayDeque<>()).add(a);
+            }
+            inUse.clear();
+        }
+    }
+
+    /** The current thread's arena if pooling applies to an array of {@code n} elements, else null. */
+    private static Arena pooling(int n) {
+        Arena a = CURRENT.get();
+        return a == null || n < MIN_POOLED || !enabled ? null : a;
+    }
 
     /** A zeroed {@code float[n]}: recycled from the current thread's arena if one is installed. */
     public static float[] floats(int n) {
-        return get(n, true);
+        Arena a = pooling(n);
+        if (a == null) {
+            return new float[n];
+        }
+        float[] r = a.floatPool.take(n);
+        java.util.Arrays.fill(r, 0f);
+        return r;
     }
 
     /**
@@ -38,23 +80,8 @@ public final class Arena {
      * element before reading any.
      */
     public static float[] floatsToOverwrite(int n) {
-        return get(n, false);
-    }
-
-    private static float[] get(int n, boolean zero) {
-        Arena a = CURRENT.get();
-        if (a == null || n < MIN_POOLED || !enabled) {
-            return new float[n];
-        }
-        ArrayDeque<float[]> q = a.free.get(n);
-        float[] r = q == null ? null : q.poll();
-        if (r == null) {
-            r = new float[n];
-        } else if (zero) {
-            java.util.Arrays.fill(r, 0f);
-        }
-        a.inUse.add(r);
-        return r;
+        Arena a = pooling(n);
+        return a == null ? new float[n] : a.floatPool.take(n);
     }
 
     /**
@@ -63,36 +90,18 @@ public final class Arena {
      * length.
      */
     public static int[] intsAtLeast(int n) {
-        Arena a = CURRENT.get();
-        if (a == null || n < MIN_POOLED || !enabled) {
+        Arena a = pooling(n);
+        if (a == null) {
             return new int[n];
         }
         int cap = Integer.highestOneBit(n - 1) << 1;
-        if (cap < 0) { // n above 2^30: no power of two to round to
-            cap = n;
-        }
-        ArrayDeque<int[]> q = a.freeInts.get(cap);
-        int[] r = q == null ? null : q.poll();
-        if (r == null) {
-            r = new int[cap];
-        }
-        a.intsInUse.add(r);
-        return r;
+        return a.intPool.take(cap < 0 ? n : cap); // above 2^30 there is no power of two to round to
     }
 
     /** A {@code byte[n]} with arbitrary contents when pooled: only for callers that write every element first. */
     public static byte[] bytesToOverwrite(int n) {
-        Arena a = CURRENT.get();
-        if (a == null || n < MIN_POOLED || !enabled) {
-            return new byte[n];
-        }
-        ArrayDeque<byte[]> q = a.freeBytes.get(n);
-        byte[] r = q == null ? null : q.poll();
-        if (r == null) {
-            r = new byte[n];
-        }
-        a.bytesInUse.add(r);
-        return r;
+        Arena a = pooling(n);
+        return a == null ? new byte[n] : a.bytePool.take(n);
     }
 
     /**
@@ -123,17 +132,8 @@ public final class Arena {
      * is used any more (the trainer calls it when a batch is completely done).
      */
     public void recycle() {
-        for (float[] a : inUse) {
-            free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).add(a);
-        }
-        inUse.clear();
-        for (int[] a : intsInUse) {
-            freeInts.computeIfAbsent(a.length, k -> new ArrayDeque<>()).add(a);
-        }
-        intsInUse.clear();
-        for (byte[] a : bytesInUse) {
-            freeBytes.computeIfAbsent(a.length, k -> new ArrayDeque<>()).add(a);
-        }
-        bytesInUse.clear();
+        floatPool.recycle();
+        intPool.recycle();
+        bytePool.recycle();
     }
 }

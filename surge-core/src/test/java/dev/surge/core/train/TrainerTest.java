@@ -48,7 +48,7 @@ class TrainerTest {
         void after(int i, float[] x, int slot, int batch);
     }
 
-    /** {@code base}, with {@code hook} applied to every sample it writes. */
+    /** {@code base}, with {@code hook} applied to every sample it writes (as floats: the view lists no events). */
     static SampleSet afterWrite(EventSampleSet base, WriteHook hook) {
         return new SampleSet() {
             public int size() { return base.size(); }
@@ -146,18 +146,8 @@ class TrainerTest {
     }
 
     /** {@code base} without its events: the trainer fills and scans floats, as for an image set. */
-    static SampleSet asFloats(SampleSet base) {
-        return new SampleSet() {
-            public int size() { return base.size(); }
-            public int inputs() { return base.inputs(); }
-            public int steps() { return base.steps(); }
-            public int classes() { return base.classes(); }
-            public int label(int i) { return base.label(i); }
-
-            public void write(int i, float[] x, int slot, int batch, SplittableRandom rng) {
-                base.write(i, x, slot, batch, rng);
-            }
-        };
+    static SampleSet asFloats(EventSampleSet base) {
+        return afterWrite(base, (i, x, slot, batch) -> { });
     }
 
     /** {@code base} with each (step, input) event kept once, so that every input value is 0 or 1. */
