@@ -39,7 +39,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code surge bench}: times full training steps (forward over all T, loss, backward, Adam update) on the standard
  * workloads W1–W4 that {@code bench_peers.py} runs in PyTorch, and reports median and minimum milliseconds per step
- * and peak memory. With several workloads each one runs in its own JVM, so that peak RSS is per workload.
+ * and peak memory. Each workload runs in its own JVM, so that peak RSS is per workload, with a heap sized from the
+ * workload's memory estimate (unless the JVM options already set a heap limit): a JVM's default heap, a quarter of
+ * the machine's memory, lets the collector run late and grows the process far beyond what the step keeps live.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Time training steps on the standard benchmark workloads.",
@@ -98,7 +100,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON line per workload instead of text.")
     boolean json;
 
-    @Option(names = "--no-fork", description = "Run several workloads in this JVM (peak RSS is then cumulative).")
+    @Option(names = "--no-fork", description = "Run the workloads in this JVM, with its heap (peak RSS is then "
+            + "cumulative).")
     boolean noFork;
 
     @CommandLine.Spec
@@ -111,7 +114,6 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         if (steps <= 0) {
             throw bad("--steps must be positive, got " + steps);
         }
@@ -135,7 +137,7 @@ final class BenchCommand implements Callable<Integer> {
                     + "steps", threads, Blas.get().name(), System.getProperty("java.version"), warmup, steps));
         }
         for (Workload w : chosen) {
-            ObjectNode r = chosen.size() > 1 && !noFork ? forked(w, err) : run(w, be);
+            ObjectNode r = noFork ? run(w, be) : forked(w);
             if (json) {
                 out.println(JSON.writeValueAsString(r));
             } else {
@@ -172,26 +174,53 @@ final class BenchCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    /** Runs one workload in a child JVM with the same JVM options and class path; returns its JSON line. */
-    private ObjectNode forked(Workload w, PrintWriter err) throws IOException, InterruptedException {
+    /**
+     * Runs one workload in a child JVM with the same JVM options and class path and, unless those set a heap limit,
+     * {@code -Xmx} from the workload's memory estimate; returns its JSON line.
+     */
+    private ObjectNode forked(Workload w) throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
+        boolean heapGiven = false;
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             // a debugger agent on a fixed port would make every child fail to start
             if (!a.startsWith("-agentlib:") && !a.startsWith("-agentpath:")) {
                 cmd.add(a);
             }
+            heapGiven |= a.startsWith("-Xmx") || a.startsWith("-XX:MaxHeapSize") || a.startsWith("-XX:MaxRAM");
+        }
+        if (heapGiven) {
+            // the child gets this JVM's heap limit: refuse here, once, what it would refuse
+            MemoryCheck.require(network(w), w.steps(), w.batch(), threads,
+                    MemoryCheck.inputBytesPerSample(inputs(w)), null);
+        } else {
+            cmd.add("-Xmx" + MemoryCheck.mib(MemoryCheck.heapFor(estimate(w))) + "m");
         }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Main.class.getName());
         cmd.addAll(List.of("bench", "--workload", w.id(), "--steps", Integer.toString(steps), "--warmup",
-                Integer.toString(warmup), "--threads", Integer.toString(threads), "--backend", backend, "--json"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+                Integer.toString(warmup), "--threads", Integer.toString(threads), "--backend", backend, "--json", "--no-fork"));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("JDK_JAVA_OPTIONS"); // already among the input arguments copied above
         Process p = pb.start();
+        // pass the child's errors on, but not the JVM's incubator warning this JVM has already printed
+        Thread errors = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String l; (l = r.readLine()) != null; ) {
+                    if (!l.startsWith("WARNING: Using incubator modules")) {
+                        System.err.println(l);
+                    }
+                }
+            } catch (IOException e) {
+                // the child is gone; its exit status tells the rest
+            }
+        }, "bench-child-stderr");
+        errors.setDaemon(true);
+        errors.start();
         String line = null;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String l; (l = r.readLine()) != null; ) {
@@ -201,7 +230,9 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         int rc = p.waitFor();
+        errors.join(10_000);
         if (rc != 0 || line == null) {
+            // the child has already said why on the shared standard error
             throw new IllegalStateException("benchmark of " + w.id() + " failed in its child JVM (exit " + rc + ")");
         }
         return (ObjectNode) JSON.readTree(line);
@@ -241,9 +272,15 @@ final class BenchCommand implements Callable<Integer> {
         return new EventSampleSet(w.steps(), w.in(), w.out(), labels, times, units);
     }
 
+    /** Estimated live bytes of a workload's training step (see {@link MemoryCheck}). */
+    long estimate(Workload w) {
+        return MemoryCheck.estimate(network(w), w.steps(), w.batch(), threads, MemoryCheck.inputBytesPerSample(inputs(w)));
+    }
+
     ObjectNode run(Workload w, Backend be) {
         Network net = network(w);
         SampleSet data = inputs(w);
+        MemoryCheck.require(net, w.steps(), w.batch(), threads, MemoryCheck.inputBytesPerSample(data), null);
         Adam opt = Adam.adam(new ArrayList<>(net.parameters().values()), 1e-3f);
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             pool.resetPeakUsage();
@@ -276,6 +313,7 @@ final class BenchCommand implements Callable<Integer> {
             r.put("peak_rss_mb", round(rss));
         }
         r.put("peak_heap_mb", round(peakHeapMb()));
+        r.put("max_heap_mb", round(Runtime.getRuntime().maxMemory() / 1048576.0));
         r.put("threads", threads);
         r.put("steps", steps);
         r.put("warmup", warmup);

@@ -19,7 +19,17 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        int code;
+        try {
+            code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        } catch (OutOfMemoryError e) {
+            // the memory estimate before training covers the step, not everything (plots, large data sets)
+            System.err.println("surge: out of memory (" + e.getMessage() + ", Java may use "
+                    + (Runtime.getRuntime().maxMemory() >> 20) + " MiB); give Java more memory with "
+                    + "SURGE_JAVA_OPTS=-Xmx<size>, e.g. -Xmx4g");
+            code = 1;
+        }
+        System.exit(code);
     }
 
     /** Runs the command line with the given output streams; returns the exit code. */

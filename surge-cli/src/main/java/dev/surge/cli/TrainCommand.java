@@ -173,7 +173,7 @@ final class TrainCommand implements Callable<Integer> {
         Schedule sched = Schedule.parse(cfg.schedule());
         Loss lossFn = cfg.lossFunction();
         MemoryCheck.require(net, data.train().steps(), Math.min(cfg.batchSize(), data.train().size()), cfg.threads(),
-                data.train().inputs());
+                MemoryCheck.inputBytesPerSample(data.train()), "--batch-size");
 
         int startEpoch = 0;
         List<ObjectNode> history = new ArrayList<>();

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** {@code surge bench}: the JSON line of a workload and one-line errors for bad options. */
+/** {@code surge bench}: the JSON line of a workload, its child JVM's heap and one-line errors for bad options. */
 class BenchCommandTest {
 
     @Test
@@ -30,6 +30,11 @@ class BenchCommandTest {
         double flops = 3.0 * 2 * 100 * 64 * (700.0 * 256 + 256.0 * 20);
         assertEquals(flops / (median / 1e3) / 1e9, j.get("dense_equiv_gflops").asDouble(),
                 1e-3 * j.get("dense_equiv_gflops").asDouble() + 1e-3);
+        // the workload ran in a child JVM whose heap was sized from its memory estimate
+        BenchCommand b = new BenchCommand();
+        b.threads = 2;
+        long heap = MemoryCheck.heapFor(b.estimate(BenchCommand.WORKLOADS.get(0)));
+        assertEquals(heap / 1048576.0, j.get("max_heap_mb").asDouble(), 2.0, j.toString());
     }
 
     @Test
