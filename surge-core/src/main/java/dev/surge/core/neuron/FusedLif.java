@@ -18,7 +18,8 @@ import java.util.Arrays;
  * terms in place of {@code gv_t}). It equals {@link SpikingDynamics#run} (tested on
  * random inputs in {@code FusedEqualsComposedTest}).
  *
- * <p>Stored for backward: the membrane {@code v_t} (float) and the spikes (one byte each).
+ * <p>Stored for backward: the membrane {@code v_t} (float); the spikes are read back from the layer's output, which
+ * the tape keeps for the next layer anyway. The row loops are in {@link LifKernels} (SIMD when available).
  *
  * <p>Backward, from {@code t = T−1} down, with {@code gv'} the gradient of {@code v_{t+1}}:
  * <pre>
@@ -63,7 +64,6 @@ public final class FusedLif {
         final float[] vt = rec ? transpose(vw, n) : null;
         final int bn = batch * n;
         final float[] v = Arena.floatsToOverwrite(steps * bn); // every element is written
-        final byte[] s = Arena.bytesToOverwrite(steps * bn); // every element is written
         final float[] out = Arena.floatsToOverwrite(steps * bn);
         final float[] in = new float[n];
         final boolean synaptic = spec.kind() == SpikingSpec.Kind.SYNAPTIC;
@@ -93,7 +93,14 @@ public final class FusedLif {
             for (int b = 0; b < batch; b++) {
                 int base = t * bn + b * n;
                 int prev = base - bn;
-                System.arraycopy(cur, base, in, 0, n);
+                // the row's input: the currents themselves, or a copy with the recurrent input and synaptic trace
+                float[] x = cur;
+                int xo = base;
+                if (haveRecIn || synaptic) {
+                    System.arraycopy(cur, base, in, 0, n);
+                    x = in;
+                    xo = 0;
+                }
                 if (haveRecIn) {
                     int nb = b * n;
                     for (int k = 0; k < n; k++) {
@@ -107,33 +114,13 @@ public final class FusedLif {
                         in[k] = syn[nb + k];
                     }
                 }
-                // the membrane update, with the reset mode and the first step hoisted out of the neuron loop
-                if (t == 0) {
-                    System.arraycopy(in, 0, v, base, n);
-                } else if (reset == Reset.SUBTRACT) {
-                    for (int k = 0; k < n; k++) {
-                        v[base + k] = beta[k] * v[prev + k] + in[k] - th[k] * s[prev + k];
-                    }
-                } else if (reset == Reset.ZERO) {
-                    for (int k = 0; k < n; k++) {
-                        v[base + k] = beta[k] * v[prev + k] * (1f - s[prev + k]) + in[k];
-                    }
-                } else {
-                    for (int k = 0; k < n; k++) {
-                        v[base + k] = beta[k] * v[prev + k] + in[k];
-                    }
-                }
-                for (int k = 0; k < n; k++) {
-                    boolean fire = v[base + k] - th[k] > 0f;
-                    s[base + k] = (byte) (fire ? 1 : 0);
-                    out[base + k] = fire ? 1f : 0f;
-                }
+                LifKernels.forwardRow(reset, t == 0, x, xo, v, base, prev, out, beta, th, n);
                 if (rec) {
                     // list this sample's spikes for the next step's recurrent input (folding this into the spike loop
                     // above measured no faster on W2, within the run-to-run noise of ±15%)
                     int c = curStart[b];
                     for (int k = 0; k < n; k++) {
-                        if (s[base + k] != 0) {
+                        if (out[base + k] != 0f) {
                             curList[c++] = k;
                         }
                     }
@@ -168,6 +155,9 @@ public final class FusedLif {
             // gradient of the total input current at t+1 (equals gv_{t+1} unless synaptic: gi_t = gv_t + α·gi_{t+1})
             float[] gInNext = synaptic ? new float[bn] : gvNext;
             float[] gs = new float[n];
+            float[] sg = new float[n];
+            boolean needTh = thresholdVar != null;
+            boolean needBeta = betaVar != null;
             dev.surge.core.tensor.Blas blas = dev.surge.core.tensor.Blas.get();
             for (int t = steps - 1; t >= 0; t--) {
                 if (rec && t < steps - 1) {
@@ -195,31 +185,9 @@ public final class FusedLif {
                             }
                         }
                     }
-                    for (int k = 0; k < n; k++) {
-                        float sg = surrogate.derivative(v[base + k] - th[k]);
-                        float carry = reset == Reset.ZERO
-                                ? gvNext[nb + k] * beta[k] * (1f - s[base + k])
-                                : gvNext[nb + k] * beta[k];
-                        float gsk = gs[k] * sg;
-                        float gv = gsk + carry;
-                        if (synaptic) {
-                            float gi = gv + alpha * gInNext[nb + k];
-                            gInNext[nb + k] = gi;
-                            gCur[base + k] = gi;
-                        } else {
-                            gCur[base + k] = gv;
-                        }
-                        gTh[k] -= gsk;
-                        if (t > 0) {
-                            float r = s[prev + k];
-                            float vp = v[prev + k];
-                            if (reset == Reset.SUBTRACT) {
-                                gTh[k] -= gv * r;
-                            }
-                            gBeta[k] += reset == Reset.ZERO ? gv * vp * (1f - r) : gv * vp;
-                        }
-                        gvNext[nb + k] = gv;
-                    }
+                    LifKernels.surrogateRow(surrogate, v, base, th, sg, n);
+                    LifKernels.backwardRow(reset, synaptic, alpha, t == 0, needTh, needBeta, gs, sg, gvNext, gInNext,
+                            nb, v, out, base, prev, beta, gCur, gTh, gBeta, n);
                 }
             }
             currents.accumulateOwned(gCur);
