@@ -184,6 +184,32 @@ class BlasTest {
         }
     }
 
+    @Test
+    void openBlasHandlesOperandsAboveItsKeptBufferSizeBetweenSmallOnes() {
+        // operands over a million floats go through temporary off-heap buffers, smaller ones through kept buffers
+        Blas ob = requireOpenBlas();
+        SplittableRandom rng = new SplittableRandom(8);
+        int[][] shapes = {{3, 5, 7}, {1100, 4, 1000}, {6, 2, 9}, {1100, 4, 1000}, {2, 1050, 1000}};
+        for (int[] sh : shapes) {
+            int m = sh[0];
+            int n = sh[1];
+            int k = sh[2];
+            float[] a = padded(rng, 0, m, k, k, 0f);
+            float[] b = padded(rng, 0, k, n, n, 0f);
+            float[] cj = padded(rng, 0, m, n, n, 0f);
+            float[] co = cj.clone();
+            Blas.java().sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0.5f, cj, 0, n);
+            ob.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0.5f, co, 0, n);
+            double num = 0;
+            double den = 0;
+            for (int i = 0; i < cj.length; i++) {
+                num += Math.pow(co[i] - cj[i], 2);
+                den += Math.pow(cj[i], 2);
+            }
+            assertTrue(Math.sqrt(num / den) <= 1e-5, "m=" + m + " n=" + n + " k=" + k + ": " + Math.sqrt(num / den));
+        }
+    }
+
     private static List<Blas> backends() {
         List<Blas> l = new ArrayList<>();
         l.add(Blas.java());
