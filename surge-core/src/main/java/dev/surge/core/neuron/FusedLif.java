@@ -5,6 +5,7 @@ import dev.surge.core.nn.Reset;
 import dev.surge.core.nn.SpikingSpec;
 import dev.surge.core.surrogate.Surrogate;
 import dev.surge.core.tensor.Arena;
+import dev.surge.core.tensor.Blas;
 import dev.surge.core.tensor.Kernels;
 import dev.surge.core.tensor.SpikeRows;
 import dev.surge.core.tensor.Tensor;
@@ -70,7 +71,7 @@ public final class FusedLif {
         final float alpha = spec.alpha();
         final float[] syn = synaptic ? new float[bn] : null;
         final float[] recIn = rec ? new float[bn] : null;
-        final dev.surge.core.tensor.Blas fblas = dev.surge.core.tensor.Blas.get();
+        final Blas fblas = Blas.get();
         final double eventMax = Kernels.eventMaxDensity(Kernels.recurrentCrossover());
         int[] prevStart = rec ? new int[batch + 1] : null;
         int[] prevList = rec ? new int[bn] : null;
@@ -158,11 +159,13 @@ public final class FusedLif {
             float[] sg = new float[n];
             boolean needTh = thresholdVar != null;
             boolean needBeta = betaVar != null;
-            dev.surge.core.tensor.Blas blas = dev.surge.core.tensor.Blas.get();
+            Blas blas = Blas.get();
+            // V is read at every step: pinned once (off-heap for the native BLAS) rather than copied per call
+            Blas.Pinned vPinned = rec ? blas.pin(vw, 0, n * n) : null;
             for (int t = steps - 1; t >= 0; t--) {
                 if (rec && t < steps - 1) {
                     // gradient reaching s_t through the recurrent input of step t+1: gv_{t+1}[B,N] · V[N,N]
-                    blas.sgemm(false, false, batch, n, n, 1f, gInNext, 0, n, vw, 0, n, 0f, gsRec, 0, n);
+                    blas.sgemm(false, false, batch, n, n, 1f, gInNext, 0, n, vPinned, n, 0f, gsRec, 0, n);
                 }
                 for (int b = 0; b < batch; b++) {
                     int base = t * bn + b * n;
@@ -189,6 +192,9 @@ public final class FusedLif {
                     LifKernels.backwardRow(reset, synaptic, alpha, t == 0, needTh, needBeta, gs, sg, gvNext, gInNext,
                             nb, v, out, base, prev, beta, gCur, gTh, gBeta, n);
                 }
+            }
+            if (vPinned != null) {
+                vPinned.close();
             }
             currents.accumulateOwned(gCur);
             if (rec && steps > 1) {

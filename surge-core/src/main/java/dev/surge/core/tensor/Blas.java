@@ -72,6 +72,38 @@ public abstract class Blas {
                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                float beta, float[] c, int cOff, int ldc);
 
+    /**
+     * A {@code B} operand prepared once for many products, such as a recurrent weight used at every time step: the
+     * native backend copies it off-heap once instead of on every call. The array must not change while it is pinned.
+     */
+    public static class Pinned implements AutoCloseable {
+        final float[] array;
+        final int off;
+        final int len;
+
+        Pinned(float[] array, int off, int len) {
+            this.array = array;
+            this.off = off;
+            this.len = len;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** Pins {@code b[off, off + len)} for {@link #sgemm(boolean, boolean, int, int, int, float, float[], int, int,
+     * Pinned, int, float, float[], int, int)}. */
+    public Pinned pin(float[] b, int off, int len) {
+        return new Pinned(b, off, len);
+    }
+
+    /** {@link #sgemm} with a pinned {@code B}. */
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                      Pinned b, int ldb, float beta, float[] c, int cOff, int ldc) {
+        sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b.array, b.off, ldb, beta, c, cOff, ldc);
+    }
+
     private static final class OpenBlasHolder {
         static final Blas INSTANCE;
         static final String FAILURE;

@@ -78,4 +78,32 @@ public final class Kernels {
             case EVENT -> 1.0;
         };
     }
+
+    /** Whether every element of {@code a} is finite (SIMD when available). */
+    public static boolean allFinite(float[] a) {
+        if (SpikeRows.VECTOR) {
+            return VectorKernels.allFinite(a);
+        }
+        for (float v : a) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The sum of a spike tensor's elements: exact, and equal to {@link Tensor#sum()}, for values that are 0/1 spikes
+     * (or small counts), in any order of addition; SIMD when available.
+     */
+    public static double spikeSum(float[] a) {
+        if (SpikeRows.VECTOR) {
+            return VectorKernels.spikeSum(a);
+        }
+        double s = 0;
+        for (float v : a) {
+            s += v;
+        }
+        return s;
+    }
 }

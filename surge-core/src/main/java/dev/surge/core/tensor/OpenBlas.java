@@ -91,6 +91,59 @@ final class OpenBlas extends Blas {
         s.c = Scratch.done(s.c, pc);
     }
 
+    /** A B operand copied off-heap once. */
+    private static final class NativePinned extends Pinned {
+        final FloatPointer ptr;
+
+        NativePinned(float[] array, int off, int len) {
+            super(array, off, len);
+            ptr = new FloatPointer(Math.max(len, 1));
+            ptr.put(array, off, len);
+        }
+
+        @Override
+        public void close() {
+            ptr.close();
+        }
+    }
+
+    @Override
+    public Pinned pin(float[] b, int off, int len) {
+        return new NativePinned(b, off, len);
+    }
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                      Pinned b, int ldb, float beta, float[] c, int cOff, int ldc) {
+        if (!(b instanceof NativePinned p)) {
+            super.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        if (m == 0 || n == 0) {
+            return;
+        }
+        long bLen = span(transB ? n : k, ldb, transB ? k : n);
+        if (bLen > p.len) {
+            throw new IllegalArgumentException("sgemm: pinned B holds " + p.len + " floats, the product reads " + bLen);
+        }
+        Scratch s = SCRATCH.get();
+        long aLen = span(transA ? k : m, lda, transA ? m : k);
+        long cLen = span(m, ldc, n);
+        FloatPointer pa = Scratch.fit(s.a, aLen);
+        FloatPointer pc = Scratch.fit(s.c, cLen);
+        pa.position(0).put(a, aOff, (int) aLen);
+        if (beta != 0f || ldc != n) {
+            pc.position(0).put(c, cOff, (int) cLen);
+        }
+        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,
+                transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
+                transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
+                m, n, k, alpha, pa.position(0), lda, p.ptr.position(0), ldb, beta, pc.position(0), ldc);
+        pc.position(0).get(c, cOff, (int) cLen);
+        s.a = Scratch.done(s.a, pa);
+        s.c = Scratch.done(s.c, pc);
+    }
+
     /** Elements from an operand's first to its last: {@code rows − 1} full strides and one last row of {@code cols}. */
     private static long span(int rows, int ld, int cols) {
         return rows == 0 || cols == 0 ? 0 : (long) (rows - 1) * ld + cols;

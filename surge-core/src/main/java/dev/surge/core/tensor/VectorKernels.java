@@ -1,6 +1,7 @@
 package dev.surge.core.tensor;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -129,5 +130,40 @@ final class VectorKernels {
                 out[ob + o0] = a;
             }
         }
+    }
+
+    /** Whether every element is finite: {@code x·0} is 0 for finite x and NaN otherwise, and NaN survives a sum. */
+    static boolean allFinite(float[] a) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (; i + L <= a.length; i += L) {
+            acc = acc.add(FloatVector.fromArray(S, a, i).mul(0f));
+        }
+        float r = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < a.length; i++) {
+            r += a[i] * 0f;
+        }
+        return r == 0f;
+    }
+
+    /**
+     * Sum per lane, flushed to a double every 2^20 vectors, so that 0/1 values (at most 2^20 per lane, below float's
+     * 2^24 exact integers) are added exactly.
+     */
+    static double spikeSum(float[] a) {
+        double total = 0;
+        int i = 0;
+        while (i + L <= a.length) {
+            FloatVector acc = FloatVector.zero(S);
+            int end = (int) Math.min(a.length - L, i + (long) L * (1 << 20) - L);
+            for (; i <= end; i += L) {
+                acc = acc.add(FloatVector.fromArray(S, a, i));
+            }
+            total += acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < a.length; i++) {
+            total += a[i];
+        }
+        return total;
     }
 }

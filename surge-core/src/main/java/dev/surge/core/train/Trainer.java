@@ -13,6 +13,7 @@ import dev.surge.core.nn.Parameter;
 import dev.surge.core.nn.SpikingSpec;
 import dev.surge.core.optim.Optimizer;
 import dev.surge.core.tensor.Arena;
+import dev.surge.core.tensor.Kernels;
 import dev.surge.core.tensor.SpikeRows;
 import dev.surge.core.tensor.Tensor;
 import java.util.ArrayList;
@@ -422,7 +423,7 @@ public final class Trainer implements AutoCloseable {
             int out = layer.spec().out();
             synops += prevEvents * out;
             if (layer.spiking()) {
-                double s = pass.outputs().get(l).value().sum();
+                double s = Kernels.spikeSum(pass.outputs().get(l).value().data()); // exact: 0/1 spikes
                 c.spikes[l] = s;
                 if (((SpikingSpec) layer.spec()).recurrent()) {
                     synops += s * out;
@@ -444,6 +445,9 @@ public final class Trainer implements AutoCloseable {
             for (int l = 0; l < outs.size(); l++) {
                 Tensor o = outs.get(l).value();
                 float[] d = o.data();
+                if (Kernels.allFinite(d)) {
+                    continue;
+                }
                 for (int i = 0; i < d.length; i++) {
                     if (!Float.isFinite(d[i])) {
                         int perStep = o.size() / o.dim(0);
@@ -458,6 +462,9 @@ public final class Trainer implements AutoCloseable {
         }
         Map<String, Parameter> named = net.parameters();
         for (var e : named.entrySet()) {
+            if (Kernels.allFinite(e.getValue().grad().data())) {
+                continue;
+            }
             for (float g : e.getValue().grad().data()) {
                 if (!Float.isFinite(g)) {
                     throw new TrainingDivergedException("non-finite gradient (" + g + ") for " + e.getKey() + " ("

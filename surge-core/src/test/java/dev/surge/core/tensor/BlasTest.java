@@ -1,5 +1,6 @@
 package dev.surge.core.tensor;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -207,6 +208,31 @@ class BlasTest {
                 den += Math.pow(cj[i], 2);
             }
             assertTrue(Math.sqrt(num / den) <= 1e-5, "m=" + m + " n=" + n + " k=" + k + ": " + Math.sqrt(num / den));
+        }
+    }
+
+    @Test
+    void pinnedOperandGivesTheSameProductAsTheArray() {
+        SplittableRandom rng = new SplittableRandom(9);
+        for (Blas blas : backends()) {
+            for (boolean tb : new boolean[] {false, true}) {
+                int m = 5;
+                int n = 33;
+                int k = 40;
+                float[] a = padded(rng, 0, m, k, k, 0f);
+                float[] b = padded(rng, 3, tb ? n : k, tb ? k : n, tb ? k : n, 0f);
+                float[] c1 = padded(rng, 0, m, n, n, 0f);
+                float[] c2 = c1.clone();
+                int ldb = tb ? k : n;
+                blas.sgemm(false, tb, m, n, k, 1f, a, 0, k, b, 3, ldb, 1f, c1, 0, n);
+                try (Blas.Pinned p = blas.pin(b, 3, b.length - 3)) {
+                    for (int rep = 0; rep < 2; rep++) { // the pinned copy serves several products
+                        float[] c = c2.clone();
+                        blas.sgemm(false, tb, m, n, k, 1f, a, 0, k, p, ldb, 1f, c, 0, n);
+                        assertArrayEquals(c1, c, blas.name() + " transB=" + tb);
+                    }
+                }
+            }
         }
     }
 
