@@ -15,15 +15,15 @@ public final class Kernels {
     /**
      * Density of a 0/1 input below which a linear layer with {@code outputs} outputs runs its input product and
      * weight gradient event-driven. Measured with {@code surge-bench}'s {@code LinearBench} (forward and weight
-     * gradient, ms per op, 2026-11-30; see docs/PERFORMANCE.md):
+     * gradient, ms per op, 1 thread, 2026-11-30, OpenBLAS through off-heap operands; see docs/PERFORMANCE.md):
      * <ul>
-     *   <li>{@code [3200, 700] → 256}: dense OpenBLAS 27–28 at any density; SIMD event-driven 8.7 / 13 / 23 / 33 at
-     *       5 / 10 / 20 / 30%; scalar event-driven 10 / 20 / 43 / 69 at 2 / 5 / 10 / 20%;</li>
-     *   <li>{@code [1600, 784] → 1000}: dense 142–172, SIMD event-driven 28 / 53 / 93 at 10 / 20 / 30%;</li>
+     *   <li>{@code [3200, 700] → 256}: dense OpenBLAS 28–31 at any density; SIMD event-driven 8.8 / 15 / 27 / 38 at
+     *       5 / 10 / 20 / 30%; scalar event-driven 10 / 20 / 43 / 69 at 2 / 5 / 10 / 20% (earlier run);</li>
+     *   <li>{@code [1600, 784] → 1000}: dense 55–58, SIMD event-driven 28 / 40 / 45 / 63 at 10 / 20 / 25 / 30%;</li>
      *   <li>{@code [3200, 256] → 20}: dense 1.4–1.6, SIMD event-driven 1.8–7.6 (a narrow product: dense wins).</li>
      * </ul>
-     * Hence 20% for layers with 64 to 511 outputs and 30% from 512 outputs (the highest density measured) with the SIMD
-     * kernels, 7% with the scalar ones, and always dense below 64 outputs.
+     * Hence 20% for layers with 64 to 511 outputs and 25% from 512 outputs with the SIMD kernels, 7% with the scalar
+     * ones, and always dense below 64 outputs.
      * With the pure-Java GEMM (several times slower than OpenBLAS) the event path pays up to higher densities; 25%
      * there is a conservative guess, not a measurement.
      */
@@ -37,7 +37,7 @@ public final class Kernels {
         if (!SpikeRows.VECTOR) {
             return 0.07;
         }
-        return outputs >= 512 ? 0.3 : 0.2;
+        return outputs >= 512 ? 0.25 : 0.2;
     }
 
     /**

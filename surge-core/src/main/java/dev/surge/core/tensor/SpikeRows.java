@@ -158,7 +158,7 @@ public final class SpikeRows {
      */
     public void addRowsInto(float[] wt, int n, float[] y, int yOff) {
         if (VECTOR) {
-            VectorKernels.segmentSums(rows, start, index, wt, n, y, yOff);
+            VectorKernels.segmentSums(rows, start, index, wt, n, y, yOff, cols);
         } else {
             addRowsScalar(wt, n, y, yOff);
         }
@@ -177,7 +177,7 @@ public final class SpikeRows {
     public void weightGradInto(float[] g, int n, float[] gwt) {
         if (VECTOR) {
             SpikeRows byColumn = transposed();
-            VectorKernels.segmentSums(cols, byColumn.start, byColumn.index, g, n, gwt, 0);
+            VectorKernels.segmentSums(cols, byColumn.start, byColumn.index, g, n, gwt, 0, rows);
         } else {
             weightGradScalar(g, n, gwt);
         }

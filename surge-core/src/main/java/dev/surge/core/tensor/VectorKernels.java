@@ -24,11 +24,17 @@ final class VectorKernels {
      * {@code src = Wᵀ}) and the gathered weight gradient ({@code i} an input, {@code list} its active rows,
      * {@code src = G}).
      */
-    static void segmentSums(int segments, int[] start, int[] list, float[] src, int n, float[] out, int outOff) {
+    static void segmentSums(int segments, int[] start, int[] list, float[] src, int n, float[] out, int outOff,
+                            int srcRows) {
         // Column tiles outside, segments inside: one tile's slab of src (its rows × 4 vectors) stays in the L2 cache
         // while every segment adds its rows, instead of each segment streaming whole src rows from memory.
         int tileW = 4 * L;
         int o0 = 0;
+        long entries = start[segments] - start[0];
+        if (n >= tileW && entries * BLOCK >= (long) MIN_PER_BLOCK * segments * srcRows && srcRows > BLOCK) {
+            // dense enough lists: blocks of BLOCK src rows, so that a block's slab stays in the L1 cache
+            o0 = blockedTiles(segments, start, list, src, n, out, outOff, srcRows);
+        }
         for (; o0 + tileW <= n; o0 += tileW) {
             for (int i = 0; i < segments; i++) {
                 int p0 = start[i];
@@ -81,6 +87,60 @@ final class VectorKernels {
                 out[ob + o] = a;
             }
         }
+    }
+
+    /** Source rows per block of the L1-blocked kernel: a block's slab (rows × 4 vectors of 64 B) is 16 KiB. */
+    private static final int BLOCK = 64;
+    /** Entries per segment and block from which blocking pays for reloading each segment's tile once per block. */
+    private static final int MIN_PER_BLOCK = 8;
+
+    /**
+     * {@link #segmentSums} over its full 4-vector column tiles with the source rows in blocks of {@link #BLOCK}: each
+     * segment keeps a cursor into its (ascending) list and adds, block after block, the entries that fall in the block,
+     * so every element is still summed in list order. Returns the first column not done.
+     */
+    private static int blockedTiles(int segments, int[] start, int[] list, float[] src, int n, float[] out,
+                                    int outOff, int srcRows) {
+        int tileW = 4 * L;
+        int[] cursor = Arena.intsAtLeast(segments);
+        int o0 = 0;
+        for (; o0 + tileW <= n; o0 += tileW) {
+            System.arraycopy(start, 0, cursor, 0, segments);
+            for (int r1 = BLOCK; ; r1 += BLOCK) {
+                for (int i = 0; i < segments; i++) {
+                    int p = cursor[i];
+                    int pe = start[i + 1];
+                    if (p == pe || list[p] >= r1) {
+                        continue;
+                    }
+                    int ob = outOff + i * n + o0;
+                    FloatVector a0 = FloatVector.fromArray(S, out, ob);
+                    FloatVector a1 = FloatVector.fromArray(S, out, ob + L);
+                    FloatVector a2 = FloatVector.fromArray(S, out, ob + 2 * L);
+                    FloatVector a3 = FloatVector.fromArray(S, out, ob + 3 * L);
+                    for (; p < pe; p++) {
+                        int c = list[p];
+                        if (c >= r1) {
+                            break;
+                        }
+                        int sb = c * n + o0;
+                        a0 = a0.add(FloatVector.fromArray(S, src, sb));
+                        a1 = a1.add(FloatVector.fromArray(S, src, sb + L));
+                        a2 = a2.add(FloatVector.fromArray(S, src, sb + 2 * L));
+                        a3 = a3.add(FloatVector.fromArray(S, src, sb + 3 * L));
+                    }
+                    cursor[i] = p;
+                    a0.intoArray(out, ob);
+                    a1.intoArray(out, ob + L);
+                    a2.intoArray(out, ob + 2 * L);
+                    a3.intoArray(out, ob + 3 * L);
+                }
+                if (r1 >= srcRows) {
+                    break;
+                }
+            }
+        }
+        return o0;
     }
 
     /**
