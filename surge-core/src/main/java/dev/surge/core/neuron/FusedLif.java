@@ -198,9 +198,23 @@ public final class FusedLif {
             }
             currents.accumulateOwned(gCur);
             if (rec && steps > 1) {
-                // ∂L/∂V = Σ_t gv_tᵀ · s_{t−1}: one GEMM over all steps, [N, (T−1)B] · [(T−1)B, N]
+                // ∂L/∂V = Σ_t gv_tᵀ · s_{t−1}: event-driven over the spikes of steps 0..T−2 (each paired with the
+                // gradient one step later, hence the rows shifted by B) when sparse, else one GEMM over all steps,
+                // [N, (T−1)B] · [(T−1)B, N]
                 float[] gV = new float[n * n];
-                blas.sgemm(true, false, n, n, (steps - 1) * batch, 1f, gCur, bn, n, out, 0, n, 0f, gV, 0, n);
+                SpikeRows prevSpikes = SpikeRows.of(out, 0, (steps - 1) * batch, n,
+                        Kernels.eventMaxDensity(Kernels.linearCrossover(n)));
+                if (prevSpikes != null) {
+                    float[] gVt = Arena.floats(n * n); // gVᵀ[j, o] = Σ over rows where s_{t−1}[j] = 1 of gv_t[o]
+                    prevSpikes.shiftedDown(batch).weightGradInto(gCur, n, gVt);
+                    for (int o = 0; o < n; o++) {
+                        for (int j = 0; j < n; j++) {
+                            gV[o * n + j] = gVt[j * n + o];
+                        }
+                    }
+                } else {
+                    blas.sgemm(true, false, n, n, (steps - 1) * batch, 1f, gCur, bn, n, out, 0, n, 0f, gV, 0, n);
+                }
                 recurrentWeights.accumulate(gV);
             }
             if (betaVar != null) {

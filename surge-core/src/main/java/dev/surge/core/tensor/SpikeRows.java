@@ -113,6 +113,13 @@ public final class SpikeRows {
     }
 
     /** Number of active entries. */
+    /** The same entries with {@code shift} empty rows before the first: row {@code r} becomes row {@code r + shift}. */
+    public SpikeRows shiftedDown(int shift) {
+        int[] st = new int[rows + shift + 1];
+        System.arraycopy(start, 0, st, shift, rows + 1);
+        return new SpikeRows(rows + shift, cols, st, index);
+    }
+
     public int count() {
         return start[rows];
     }
