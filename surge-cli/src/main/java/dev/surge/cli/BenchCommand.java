@@ -183,20 +183,23 @@ final class BenchCommand implements Callable<Integer> {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
-        boolean heapGiven = false;
+        boolean heapOption = false;
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             // a debugger agent on a fixed port would make every child fail to start
             if (!a.startsWith("-agentlib:") && !a.startsWith("-agentpath:")) {
                 cmd.add(a);
             }
-            heapGiven |= a.startsWith("-Xmx") || a.startsWith("-XX:MaxHeapSize") || a.startsWith("-XX:MaxRAM");
+            // a minimum heap (-Xms) above the estimate's -Xmx would stop the child from starting
+            heapOption |= a.startsWith("-Xmx") || a.startsWith("-XX:MaxHeapSize") || a.startsWith("-XX:MaxRAM")
+                    || a.startsWith("-Xms") || a.startsWith("-XX:InitialHeapSize");
         }
-        if (heapGiven) {
-            // the child gets this JVM's heap limit: refuse here, once, what it would refuse
+        // the estimate is fitted to the fused kernels; the composed graph keeps several times more per step
+        if (!heapOption && backend.equals("fused")) {
+            cmd.add("-Xmx" + MemoryCheck.mib(MemoryCheck.heapFor(estimate(w))) + "m");
+        } else {
+            // the child gets this JVM's heap settings: refuse here, once, what it would refuse
             MemoryCheck.require(network(w), w.steps(), w.batch(), threads,
                     MemoryCheck.inputBytesPerSample(inputs(w)), null);
-        } else {
-            cmd.add("-Xmx" + MemoryCheck.mib(MemoryCheck.heapFor(estimate(w))) + "m");
         }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

@@ -24,12 +24,15 @@ public final class Main implements Runnable {
             code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
         } catch (OutOfMemoryError e) {
             // the memory estimate before training covers the step, not everything (plots, large data sets)
-            System.err.println("surge: out of memory (" + e.getMessage() + ", Java may use "
-                    + (Runtime.getRuntime().maxMemory() >> 20) + " MiB); give Java more memory with "
-                    + "SURGE_JAVA_OPTS=-Xmx<size>, e.g. -Xmx4g");
+            System.err.println(outOfMemory(e));
             code = 1;
         }
         System.exit(code);
+    }
+
+    static String outOfMemory(OutOfMemoryError e) {
+        return "surge: out of memory (" + e.getMessage() + ", Java may use " + (Runtime.getRuntime().maxMemory() >> 20)
+                + " MiB); give Java more memory with SURGE_JAVA_OPTS=-Xmx<size>, e.g. -Xmx4g";
     }
 
     /** Runs the command line with the given output streams; returns the exit code. */
@@ -42,6 +45,12 @@ public final class Main implements Runnable {
             // unless SURGE_DEBUG is set.
             if (System.getenv("SURGE_DEBUG") != null) {
                 ex.printStackTrace(err);
+            }
+            for (Throwable c = ex; c != null; c = c.getCause()) {
+                if (c instanceof OutOfMemoryError oom) { // e.g. thrown in a training worker thread and wrapped
+                    err.println(outOfMemory(oom));
+                    return 1;
+                }
             }
             String msg = ex.getMessage() != null ? ex.getMessage() : ex.toString();
             err.println("surge " + cmd.getCommandName() + ": " + msg);

@@ -12,8 +12,9 @@ import java.util.SplittableRandom;
  */
 final class MemoryCheck {
     /**
-     * Bytes kept per neuron and time step for backward: the current (4), the membrane (4), the spike byte (1), the
-     * output's float view when the next layer reads it (4), and the gradients in flight during backward (about 8).
+     * Bytes kept per neuron and time step for backward, fitted to measured live heaps of the benchmark workloads: the
+     * current (4), the membrane (4), the float output that the next layer and backward read (4), and the gradients in
+     * flight during backward (about 8); rounded up.
      */
     static final long BYTES_PER_NEURON_STEP = 21;
     /** Bytes per input event: the trainer's (row, column) lists and the CSR rows with their transpose. */

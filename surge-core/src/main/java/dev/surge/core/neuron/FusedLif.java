@@ -161,40 +161,43 @@ public final class FusedLif {
             boolean needBeta = betaVar != null;
             Blas blas = Blas.get();
             // V is read at every step: pinned once (off-heap for the native BLAS) rather than copied per call
-            Blas.Pinned vPinned = rec ? blas.pin(vw, 0, n * n) : null;
-            for (int t = steps - 1; t >= 0; t--) {
-                if (rec && t < steps - 1) {
-                    // gradient reaching s_t through the recurrent input of step t+1: gv_{t+1}[B,N] · V[N,N]
-                    blas.sgemm(false, false, batch, n, n, 1f, gInNext, 0, n, vPinned, n, 0f, gsRec, 0, n);
-                }
-                for (int b = 0; b < batch; b++) {
-                    int base = t * bn + b * n;
-                    int prev = base - bn;
-                    int nb = b * n;
-                    System.arraycopy(gOut, base, gs, 0, n);
-                    if (t < steps - 1) {
-                        if (rec) {
-                            for (int k = 0; k < n; k++) {
-                                gs[k] += gsRec[nb + k];
-                            }
-                        }
-                        if (attached && reset == Reset.SUBTRACT) {
-                            for (int k = 0; k < n; k++) {
-                                gs[k] -= th[k] * gvNext[nb + k];
-                            }
-                        } else if (attached && reset == Reset.ZERO) {
-                            for (int k = 0; k < n; k++) {
-                                gs[k] -= beta[k] * v[base + k] * gvNext[nb + k];
-                            }
-                        }
+            Blas.Pinned vPinned = rec && steps > 1 ? blas.pin(vw, 0, n * n) : null;
+            try {
+                for (int t = steps - 1; t >= 0; t--) {
+                    if (rec && t < steps - 1) {
+                        // gradient reaching s_t through the recurrent input of step t+1: gv_{t+1}[B,N] · V[N,N]
+                        blas.sgemm(false, false, batch, n, n, 1f, gInNext, 0, n, vPinned, n, 0f, gsRec, 0, n);
                     }
-                    LifKernels.surrogateRow(surrogate, v, base, th, sg, n);
-                    LifKernels.backwardRow(reset, synaptic, alpha, t == 0, needTh, needBeta, gs, sg, gvNext, gInNext,
-                            nb, v, out, base, prev, beta, gCur, gTh, gBeta, n);
+                    for (int b = 0; b < batch; b++) {
+                        int base = t * bn + b * n;
+                        int prev = base - bn;
+                        int nb = b * n;
+                        System.arraycopy(gOut, base, gs, 0, n);
+                        if (t < steps - 1) {
+                            if (rec) {
+                                for (int k = 0; k < n; k++) {
+                                    gs[k] += gsRec[nb + k];
+                                }
+                            }
+                            if (attached && reset == Reset.SUBTRACT) {
+                                for (int k = 0; k < n; k++) {
+                                    gs[k] -= th[k] * gvNext[nb + k];
+                                }
+                            } else if (attached && reset == Reset.ZERO) {
+                                for (int k = 0; k < n; k++) {
+                                    gs[k] -= beta[k] * v[base + k] * gvNext[nb + k];
+                                }
+                            }
+                        }
+                        LifKernels.surrogateRow(surrogate, v, base, th, sg, n);
+                        LifKernels.backwardRow(reset, synaptic, alpha, t == 0, needTh, needBeta, gs, sg, gvNext, gInNext,
+                                nb, v, out, base, prev, beta, gCur, gTh, gBeta, n);
+                    }
                 }
-            }
-            if (vPinned != null) {
-                vPinned.close();
+            } finally {
+                if (vPinned != null) {
+                    vPinned.close();
+                }
             }
             currents.accumulateOwned(gCur);
             if (rec && steps > 1) {

@@ -82,6 +82,7 @@ public abstract class Blas {
         final int len;
 
         Pinned(float[] array, int off, int len) {
+            java.util.Objects.checkFromIndexSize(off, len, array.length);
             this.array = array;
             this.off = off;
             this.len = len;

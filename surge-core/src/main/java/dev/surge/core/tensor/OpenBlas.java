@@ -1,5 +1,6 @@
 package dev.surge.core.tensor;
 
+import java.util.Objects;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 
@@ -17,33 +18,34 @@ final class OpenBlas extends Blas {
      */
     private static final long KEEP = 1 << 20;
 
-    /** One thread's off-heap operand buffers, grown to the largest call seen up to {@link #KEEP}. */
+    /** One thread's off-heap operand buffers (A, B, C), grown to the largest call seen up to {@link #KEEP}. */
     private static final class Scratch {
-        FloatPointer a;
-        FloatPointer b;
-        FloatPointer c;
+        final FloatPointer[] kept = new FloatPointer[3];
 
-        /** The kept buffer if it holds {@code n} floats; else a new one, which replaces it if {@code n <= KEEP}. */
-        static FloatPointer fit(FloatPointer kept, long n) {
-            if (kept != null && kept.capacity() >= n) {
-                return kept;
+        /**
+         * A buffer of at least {@code n} floats for operand {@code slot}: the kept one, a larger one kept from now on,
+         * or above {@link #KEEP} a temporary that {@link #release} frees.
+         */
+        FloatPointer take(int slot, long n) {
+            FloatPointer k = kept[slot];
+            if (k != null && k.capacity() >= n) {
+                return k;
             }
             if (n > KEEP) {
-                return new FloatPointer(n); // temporary, see done()
+                return new FloatPointer(n);
             }
-            if (kept != null) {
-                kept.close();
+            kept[slot] = null;
+            if (k != null) {
+                k.close();
             }
-            return new FloatPointer(Math.max(n, 1024));
+            kept[slot] = new FloatPointer(Math.max(n, 1024));
+            return kept[slot];
         }
 
-        /** After a call: frees a temporary buffer and returns what stays kept. */
-        static FloatPointer done(FloatPointer kept, FloatPointer used) {
-            if (used != kept && used.capacity() > KEEP) {
-                used.close();
-                return kept;
+        void release(int slot, FloatPointer p) {
+            if (p != null && p != kept[slot]) {
+                p.close();
             }
-            return used;
         }
     }
 
@@ -69,26 +71,35 @@ final class OpenBlas extends Blas {
         if (m == 0 || n == 0) {
             return;
         }
-        Scratch s = SCRATCH.get();
         long aLen = span(transA ? k : m, lda, transA ? m : k);
         long bLen = span(transB ? n : k, ldb, transB ? k : n);
         long cLen = span(m, ldc, n);
-        FloatPointer pa = Scratch.fit(s.a, aLen);
-        FloatPointer pb = Scratch.fit(s.b, bLen);
-        FloatPointer pc = Scratch.fit(s.c, cLen);
-        pa.position(0).put(a, aOff, (int) aLen);
-        pb.position(0).put(b, bOff, (int) bLen);
-        if (beta != 0f || ldc != n) { // with a stride, the copy back also rewrites the elements between the rows
-            pc.position(0).put(c, cOff, (int) cLen);
+        Objects.checkFromIndexSize(aOff, aLen, a.length);
+        Objects.checkFromIndexSize(bOff, bLen, b.length);
+        Objects.checkFromIndexSize(cOff, cLen, c.length);
+        Scratch s = SCRATCH.get();
+        FloatPointer pa = null;
+        FloatPointer pb = null;
+        FloatPointer pc = null;
+        try {
+            pa = s.take(0, aLen);
+            pb = s.take(1, bLen);
+            pc = s.take(2, cLen);
+            pa.position(0).put(a, aOff, (int) aLen);
+            pb.position(0).put(b, bOff, (int) bLen);
+            if (beta != 0f || ldc != n) { // with a stride, the copy back also rewrites the elements between the rows
+                pc.position(0).put(c, cOff, (int) cLen);
+            }
+            openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,
+                    transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
+                    transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
+                    m, n, k, alpha, pa.position(0), lda, pb.position(0), ldb, beta, pc.position(0), ldc);
+            pc.position(0).get(c, cOff, (int) cLen);
+        } finally {
+            s.release(0, pa);
+            s.release(1, pb);
+            s.release(2, pc);
         }
-        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,
-                transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
-                transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
-                m, n, k, alpha, pa.position(0), lda, pb.position(0), ldb, beta, pc.position(0), ldc);
-        pc.position(0).get(c, cOff, (int) cLen);
-        s.a = Scratch.done(s.a, pa);
-        s.b = Scratch.done(s.b, pb);
-        s.c = Scratch.done(s.c, pc);
     }
 
     /** A B operand copied off-heap once. */
@@ -126,22 +137,29 @@ final class OpenBlas extends Blas {
         if (bLen > p.len) {
             throw new IllegalArgumentException("sgemm: pinned B holds " + p.len + " floats, the product reads " + bLen);
         }
-        Scratch s = SCRATCH.get();
         long aLen = span(transA ? k : m, lda, transA ? m : k);
         long cLen = span(m, ldc, n);
-        FloatPointer pa = Scratch.fit(s.a, aLen);
-        FloatPointer pc = Scratch.fit(s.c, cLen);
-        pa.position(0).put(a, aOff, (int) aLen);
-        if (beta != 0f || ldc != n) {
-            pc.position(0).put(c, cOff, (int) cLen);
+        Objects.checkFromIndexSize(aOff, aLen, a.length);
+        Objects.checkFromIndexSize(cOff, cLen, c.length);
+        Scratch s = SCRATCH.get();
+        FloatPointer pa = null;
+        FloatPointer pc = null;
+        try {
+            pa = s.take(0, aLen);
+            pc = s.take(2, cLen);
+            pa.position(0).put(a, aOff, (int) aLen);
+            if (beta != 0f || ldc != n) {
+                pc.position(0).put(c, cOff, (int) cLen);
+            }
+            openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,
+                    transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
+                    transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
+                    m, n, k, alpha, pa.position(0), lda, p.ptr.position(0), ldb, beta, pc.position(0), ldc);
+            pc.position(0).get(c, cOff, (int) cLen);
+        } finally {
+            s.release(0, pa);
+            s.release(2, pc);
         }
-        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,
-                transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
-                transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
-                m, n, k, alpha, pa.position(0), lda, p.ptr.position(0), ldb, beta, pc.position(0), ldc);
-        pc.position(0).get(c, cOff, (int) cLen);
-        s.a = Scratch.done(s.a, pa);
-        s.c = Scratch.done(s.c, pc);
     }
 
     /** Elements from an operand's first to its last: {@code rows − 1} full strides and one last row of {@code cols}. */

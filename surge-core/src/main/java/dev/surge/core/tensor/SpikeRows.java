@@ -112,7 +112,6 @@ public final class SpikeRows {
         return cols;
     }
 
-    /** Number of active entries. */
     /** The same entries with {@code shift} empty rows before the first: row {@code r} becomes row {@code r + shift}. */
     public SpikeRows shiftedDown(int shift) {
         int[] st = new int[rows + shift + 1];
@@ -120,6 +119,7 @@ public final class SpikeRows {
         return new SpikeRows(rows + shift, cols, st, index);
     }
 
+    /** Number of active entries. */
     public int count() {
         return start[rows];
     }
