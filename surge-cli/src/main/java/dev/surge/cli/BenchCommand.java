@@ -85,10 +85,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--workload", defaultValue = "all", description = "W1, W2, W3, W4 or all (default: ${DEFAULT-VALUE}).")
     String workload;
 
-    @Option(names = "--steps", defaultValue = "20", description = "Timed training steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "30", description = "Timed training steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--warmup", defaultValue = "5", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "10", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = "--threads", defaultValue = "2", description = "Worker threads (default: ${DEFAULT-VALUE}).")
