@@ -311,8 +311,12 @@ public final class Ops {
         SpikeRows given = x.value().events();
         SpikeRows events = given == null ? SpikeRows.of(x.value().data(), 0, m, k, maxDensity)
                 : maxDensity > 0 && given.density() <= maxDensity ? given : null;
+        // rows of Wᵀ on cache-line boundaries for the SIMD kernel (see SpikeRows.ALIGNED_OFFSET)
+        boolean aligned = events != null && SpikeRows.VECTOR && n >= 64;
+        int wtOff = aligned ? SpikeRows.ALIGNED_OFFSET : 0;
+        int wtStride = aligned ? SpikeRows.alignedStride(n) : n;
         if (events != null) {
-            events.addRowsInto(transpose(w.value().data(), n, k), n, ys, 0);
+            events.addRowsInto(transpose(w.value().data(), n, k, wtOff, wtStride), wtOff, wtStride, n, ys, 0);
         } else {
             Blas.get().sgemm(false, true, m, n, k, 1f, x.value().data(), 0, k, w.value().data(), 0, k, 1f, ys, 0, n);
         }
@@ -326,7 +330,17 @@ public final class Ops {
                 if (events != null) {
                     // ∂L/∂W[o, j] = Σ over the rows i where input j spiked of g[i, o]
                     float[] gwt = Arena.floats(k * n);
-                    events.weightGradInto(gd, n, gwt);
+                    if (aligned && (long) m * n <= ALIGNED_GRADIENT_MAX_FLOATS) {
+                        // the gradient rows copied to cache-line boundaries: the copy costs less than the
+                        // misaligned loads it saves (each row is read once per active input)
+                        float[] ga = Arena.floatsToOverwrite(wtOff + m * wtStride);
+                        for (int i = 0; i < m; i++) {
+                            System.arraycopy(gd, i * n, ga, wtOff + i * wtStride, n);
+                        }
+                        events.weightGradInto(ga, wtOff, wtStride, n, gwt);
+                    } else {
+                        events.weightGradInto(gd, n, gwt);
+                    }
                     float[] gw = w.gradData();
                     for (int o = 0; o < n; o++) {
                         int row = o * k;
@@ -350,13 +364,21 @@ public final class Ops {
         }, x, w, b);
     }
 
-    /** {@code [rows, cols]} → {@code [cols, rows]}. */
-    static float[] transpose(float[] a, int rows, int cols) {
-        float[] t = Arena.floatsToOverwrite(rows * cols); // every element is written
+    /**
+     * Largest output gradient (in floats, rows × outputs) that an event-driven weight gradient copies to aligned rows:
+     * 1M (4 MB; W1's 3200 × 256 per chunk is copied, W3's 1600 × 1000 and W4's 8000 × 256 are not, which keeps their
+     * heaps as they were). Memory estimates count the copy.
+     */
+    public static final long ALIGNED_GRADIENT_MAX_FLOATS = 1 << 20;
+
+    /** {@code [rows, cols]} → {@code [cols, rows]} with row {@code j} of the result at {@code off + j·stride}. */
+    static float[] transpose(float[] a, int rows, int cols, int off, int stride) {
+        // every element read is written; padding between rows is never read
+        float[] t = Arena.floatsToOverwrite(off + cols * stride);
         for (int i = 0; i < rows; i++) {
             int r = i * cols;
             for (int j = 0; j < cols; j++) {
-                t[j * rows + i] = a[r + j];
+                t[off + j * stride + i] = a[r + j];
             }
         }
         return t;

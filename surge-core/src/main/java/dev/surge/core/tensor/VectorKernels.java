@@ -19,13 +19,13 @@ final class VectorKernels {
     }
 
     /**
-     * {@code out[b·n + o] += Σ_{p in [start[i], start[i+1])} src[list[p]·n + o]} for each segment {@code i} with
-     * base {@code b = base(i)}: the forward row adds ({@code i} a row, {@code list} its active inputs,
+     * {@code out[b·n + o] += Σ_{p in [start[i], start[i+1])} src[srcOff + list[p]·srcStride + o]} for each segment
+     * {@code i} with base {@code b = base(i)}: the forward row adds ({@code i} a row, {@code list} its active inputs,
      * {@code src = Wᵀ}) and the gathered weight gradient ({@code i} an input, {@code list} its active rows,
      * {@code src = G}).
      */
-    static void segmentSums(int segments, int[] start, int[] list, float[] src, int n, float[] out, int outOff,
-                            int srcRows) {
+    static void segmentSums(int segments, int[] start, int[] list, float[] src, int srcOff, int srcStride, int n,
+                            float[] out, int outOff, int srcRows) {
         // Column tiles outside, segments inside: one tile's slab of src (its rows × 4 vectors) stays in the L2 cache
         // while every segment adds its rows, instead of each segment streaming whole src rows from memory.
         int tileW = 4 * L;
@@ -33,7 +33,7 @@ final class VectorKernels {
         long entries = start[segments] - start[0];
         if (n >= tileW && entries * BLOCK >= (long) MIN_PER_BLOCK * segments * srcRows && srcRows > BLOCK) {
             // dense enough lists: blocks of BLOCK src rows, so that a block's slab stays in the L1 cache
-            o0 = blockedTiles(segments, start, list, src, n, out, outOff, srcRows);
+            o0 = blockedTiles(segments, start, list, src, srcOff, srcStride, n, out, outOff, srcRows);
         }
         for (; o0 + tileW <= n; o0 += tileW) {
             for (int i = 0; i < segments; i++) {
@@ -48,7 +48,7 @@ final class VectorKernels {
                 FloatVector a2 = FloatVector.fromArray(S, out, ob + 2 * L);
                 FloatVector a3 = FloatVector.fromArray(S, out, ob + 3 * L);
                 for (int p = p0; p < p1; p++) {
-                    int sb = list[p] * n + o0;
+                    int sb = srcOff + list[p] * srcStride + o0;
                     a0 = a0.add(FloatVector.fromArray(S, src, sb));
                     a1 = a1.add(FloatVector.fromArray(S, src, sb + L));
                     a2 = a2.add(FloatVector.fromArray(S, src, sb + 2 * L));
@@ -75,14 +75,14 @@ final class VectorKernels {
             for (; o + L <= n; o += L) {
                 FloatVector a = FloatVector.fromArray(S, out, ob + o);
                 for (int p = p0; p < p1; p++) {
-                    a = a.add(FloatVector.fromArray(S, src, list[p] * n + o));
+                    a = a.add(FloatVector.fromArray(S, src, srcOff + list[p] * srcStride + o));
                 }
                 a.intoArray(out, ob + o);
             }
             for (; o < n; o++) {
                 float a = out[ob + o];
                 for (int p = p0; p < p1; p++) {
-                    a += src[list[p] * n + o];
+                    a += src[srcOff + list[p] * srcStride + o];
                 }
                 out[ob + o] = a;
             }
@@ -99,8 +99,8 @@ final class VectorKernels {
      * segment keeps a cursor into its (ascending) list and adds, block after block, the entries that fall in the block,
      * so every element is still summed in list order. Returns the first column not done.
      */
-    private static int blockedTiles(int segments, int[] start, int[] list, float[] src, int n, float[] out,
-                                    int outOff, int srcRows) {
+    private static int blockedTiles(int segments, int[] start, int[] list, float[] src, int srcOff, int srcStride,
+                                    int n, float[] out, int outOff, int srcRows) {
         int tileW = 4 * L;
         int[] cursor = Arena.intsAtLeast(segments);
         int o0 = 0;
@@ -123,7 +123,7 @@ final class VectorKernels {
                         if (c >= r1) {
                             break;
                         }
-                        int sb = c * n + o0;
+                        int sb = srcOff + c * srcStride + o0;
                         a0 = a0.add(FloatVector.fromArray(S, src, sb));
                         a1 = a1.add(FloatVector.fromArray(S, src, sb + L));
                         a2 = a2.add(FloatVector.fromArray(S, src, sb + 2 * L));

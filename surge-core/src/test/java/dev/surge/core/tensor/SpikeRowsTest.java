@@ -48,6 +48,17 @@ class SpikeRowsTest {
                     s.weightGradInto(g, n, g1);
                     s.weightGradScalar(g, n, g2);
                     assertArrayEquals(g2, g1, 0f, "weight gradient, n=" + n + ", density " + density);
+                    // the same from rows at an offset with a padded stride; NaN padding shows if it is ever read
+                    int off = SpikeRows.ALIGNED_OFFSET;
+                    int stride = SpikeRows.alignedStride(n) + 16;
+                    float[] wtp = padRows(wt, cols, n, off, stride);
+                    float[] gp = padRows(g, rows, n, off, stride);
+                    float[] y3 = new float[rows * n];
+                    s.addRowsInto(wtp, off, stride, n, y3, 0);
+                    assertArrayEquals(y1, y3, 0f, "forward from padded rows, n=" + n + ", density " + density);
+                    float[] g3 = new float[cols * n];
+                    s.weightGradInto(gp, off, stride, n, g3);
+                    assertArrayEquals(g1, g3, 0f, "weight gradient from padded rows, n=" + n + ", density " + density);
                     // the definitions, in double: y = x·wt and gwt = xᵀ·g
                     for (int i = 0; i < rows; i++) {
                         for (int o = 0; o < n; o++) {
@@ -70,6 +81,16 @@ class SpikeRowsTest {
                 }
             }
         }
+    }
+
+    /** {@code a [rows, n]} copied to rows at {@code off + r·stride}, everything else NaN. */
+    private static float[] padRows(float[] a, int rows, int n, int off, int stride) {
+        float[] p = new float[off + rows * stride];
+        java.util.Arrays.fill(p, Float.NaN);
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(a, r * n, p, off + r * stride, n);
+        }
+        return p;
     }
 
     @Test
