@@ -1,6 +1,5 @@
 package dev.surge.cli;
 
-import dev.surge.core.autograd.Ops;
 import dev.surge.core.data.SampleSet;
 import dev.surge.core.nn.Layer;
 import dev.surge.core.nn.Network;
@@ -36,25 +35,7 @@ final class MemoryCheck {
 
     /** Live bytes of one training batch: inputs, what BPTT keeps per neuron and step, and the parameters' arrays. */
     static long estimate(Network net, int steps, int batch, int threads, long inputBytesPerSample) {
-        int chunks = Math.max(1, Math.min(threads, batch));
-        return batch * perSample(net, steps, inputBytesPerSample) + parameterBytes(net, chunks)
-                + alignedGradientBytes(net, steps, batch, chunks);
-    }
-
-    /**
-     * The aligned copies of layer output gradients that event-driven weight gradients make (see
-     * {@link Ops#ALIGNED_GRADIENT_MAX_FLOATS}): a layer of 64 or more outputs whose chunk gradient is small enough.
-     */
-    static long alignedGradientBytes(Network net, int steps, int batch, int chunks) {
-        long rows = (long) steps * ((batch + chunks - 1) / chunks);
-        long bytes = 0;
-        for (Layer l : net.layers()) {
-            int out = l.spec().out();
-            if (out >= 64 && rows * out <= Ops.ALIGNED_GRADIENT_MAX_FLOATS) {
-                bytes += (long) steps * batch * out * 4;
-            }
-        }
-        return bytes;
+        return batch * perSample(net, steps, inputBytesPerSample) + parameterBytes(net, Math.min(threads, batch));
     }
 
     /** What BPTT keeps of one sample: its input and, per neuron and step, {@link #BYTES_PER_NEURON_STEP}. */
@@ -112,10 +93,7 @@ final class MemoryCheck {
         long usable = (long) (max / REFUSE_RATIO);
         if (need > usable) {
             // at most `threads` chunks whatever the batch: a batch that fits with them fits with fewer
-            // per sample, counting an aligned gradient copy for every layer that may make one (an upper bound)
-            long perSample = perSample(net, steps, inputBytesPerSample)
-                    + alignedGradientBytes(net, steps, 1, 1);
-            long fit = Math.max(0, usable - parameterBytes(net, threads)) / perSample;
+            long fit = Math.max(0, usable - parameterBytes(net, threads)) / perSample(net, steps, inputBytesPerSample);
             String fewer = fit >= 1 && batchOption != null
                     ? String.format(Locale.ROOT, "use %s %d (or fewer time steps), or ", batchOption, fit) : "";
             throw new IllegalArgumentException(String.format(Locale.ROOT,

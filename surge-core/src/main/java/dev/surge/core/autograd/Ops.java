@@ -330,14 +330,9 @@ public final class Ops {
                 if (events != null) {
                     // ∂L/∂W[o, j] = Σ over the rows i where input j spiked of g[i, o]
                     float[] gwt = Arena.floats(k * n);
-                    if (aligned && (long) m * n <= ALIGNED_GRADIENT_MAX_FLOATS) {
-                        // the gradient rows copied to cache-line boundaries: the copy costs less than the
-                        // misaligned loads it saves (each row is read once per active input)
-                        float[] ga = Arena.floatsToOverwrite(wtOff + m * wtStride);
-                        for (int i = 0; i < m; i++) {
-                            System.arraycopy(gd, i * n, ga, wtOff + i * wtStride, n);
-                        }
-                        events.weightGradInto(ga, wtOff, wtStride, n, gwt);
+                    if (aligned) {
+                        // the gradient read through slabs of aligned rows (see SpikeRows.weightGradBySlabs)
+                        events.weightGradBySlabs(gd, n, gwt);
                     } else {
                         events.weightGradInto(gd, n, gwt);
                     }
@@ -363,13 +358,6 @@ public final class Ops {
             }
         }, x, w, b);
     }
-
-    /**
-     * Largest output gradient (in floats, rows × outputs) that an event-driven weight gradient copies to aligned rows:
-     * 1M (4 MB; W1's 3200 × 256 per chunk is copied, W3's 1600 × 1000 and W4's 8000 × 256 are not, which keeps their
-     * heaps as they were). Memory estimates count the copy.
-     */
-    public static final long ALIGNED_GRADIENT_MAX_FLOATS = 1 << 20;
 
     /** {@code [rows, cols]} → {@code [cols, rows]} with row {@code j} of the result at {@code off + j·stride}. */
     static float[] transpose(float[] a, int rows, int cols, int off, int stride) {

@@ -26,6 +26,12 @@ final class VectorKernels {
      */
     static void segmentSums(int segments, int[] start, int[] list, float[] src, int srcOff, int srcStride, int n,
                             float[] out, int outOff, int srcRows) {
+        segmentSums(segments, start, list, src, srcOff, srcStride, n, out, outOff, srcRows, n);
+    }
+
+    /** {@link #segmentSums} with segment {@code i}'s output row at {@code out[outOff + i·outStride]}. */
+    static void segmentSums(int segments, int[] start, int[] list, float[] src, int srcOff, int srcStride, int n,
+                            float[] out, int outOff, int srcRows, int outStride) {
         // Column tiles outside, segments inside: one tile's slab of src (its rows × 4 vectors) stays in the L2 cache
         // while every segment adds its rows, instead of each segment streaming whole src rows from memory.
         int tileW = 4 * L;
@@ -33,7 +39,7 @@ final class VectorKernels {
         long entries = start[segments] - start[0];
         if (n >= tileW && entries * BLOCK >= (long) MIN_PER_BLOCK * segments * srcRows && srcRows > BLOCK) {
             // dense enough lists: blocks of BLOCK src rows, so that a block's slab stays in the L1 cache
-            o0 = blockedTiles(segments, start, list, src, srcOff, srcStride, n, out, outOff, srcRows);
+            o0 = blockedTiles(segments, start, list, src, srcOff, srcStride, n, out, outOff, srcRows, outStride);
         }
         for (; o0 + tileW <= n; o0 += tileW) {
             for (int i = 0; i < segments; i++) {
@@ -42,7 +48,7 @@ final class VectorKernels {
                 if (p0 == p1) {
                     continue;
                 }
-                int ob = outOff + i * n + o0;
+                int ob = outOff + i * outStride + o0;
                 FloatVector a0 = FloatVector.fromArray(S, out, ob);
                 FloatVector a1 = FloatVector.fromArray(S, out, ob + L);
                 FloatVector a2 = FloatVector.fromArray(S, out, ob + 2 * L);
@@ -70,7 +76,7 @@ final class VectorKernels {
             if (p0 == p1) {
                 continue;
             }
-            int ob = outOff + i * n;
+            int ob = outOff + i * outStride;
             int o = tail;
             for (; o + L <= n; o += L) {
                 FloatVector a = FloatVector.fromArray(S, out, ob + o);
@@ -100,7 +106,7 @@ final class VectorKernels {
      * so every element is still summed in list order. Returns the first column not done.
      */
     private static int blockedTiles(int segments, int[] start, int[] list, float[] src, int srcOff, int srcStride,
-                                    int n, float[] out, int outOff, int srcRows) {
+                                    int n, float[] out, int outOff, int srcRows, int outStride) {
         int tileW = 4 * L;
         int[] cursor = Arena.intsAtLeast(segments);
         int o0 = 0;
@@ -113,7 +119,7 @@ final class VectorKernels {
                     if (p == pe || list[p] >= r1) {
                         continue;
                     }
-                    int ob = outOff + i * n + o0;
+                    int ob = outOff + i * outStride + o0;
                     FloatVector a0 = FloatVector.fromArray(S, out, ob);
                     FloatVector a1 = FloatVector.fromArray(S, out, ob + L);
                     FloatVector a2 = FloatVector.fromArray(S, out, ob + 2 * L);

@@ -59,6 +59,9 @@ class SpikeRowsTest {
                     float[] g3 = new float[cols * n];
                     s.weightGradInto(gp, off, stride, n, g3);
                     assertArrayEquals(g1, g3, 0f, "weight gradient from padded rows, n=" + n + ", density " + density);
+                    float[] g4 = new float[cols * n];
+                    s.weightGradBySlabs(g, n, g4);
+                    assertArrayEquals(g1, g4, 0f, "weight gradient by slabs, n=" + n + ", density " + density);
                     // the definitions, in double: y = x·wt and gwt = xᵀ·g
                     for (int i = 0; i < rows; i++) {
                         for (int o = 0; o < n; o++) {
