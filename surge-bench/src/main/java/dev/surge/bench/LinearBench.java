@@ -2,7 +2,9 @@ package dev.surge.bench;
 
 import dev.surge.core.autograd.Tape;
 import dev.surge.core.autograd.Var;
+import dev.surge.core.tensor.Arena;
 import dev.surge.core.tensor.Kernels;
+import dev.surge.core.tensor.SpikeRows;
 import dev.surge.core.tensor.Tensor;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +49,8 @@ public class LinearBench {
     int out;
 
     Tensor x;
+    /** The same input as a spike tensor carrying its events, as the trainer passes data (no scan for them). */
+    Tensor xe;
     Tensor w;
     Tensor b;
     Tensor g;
@@ -59,6 +63,8 @@ public class LinearBench {
         for (int i = 0; i < d.length; i++) {
             d[i] = r.nextDouble() < density ? 1f : 0f;
         }
+        SpikeRows ev = SpikeRows.of(d, 0, rows, in, 1.0);
+        xe = ev == null ? x : Tensor.ofEvents(ev, rows, in);
         w = Tensor.randn(r, 0.05f, out, in);
         b = Tensor.zeros(out);
         g = Tensor.randn(r, 1f, rows, out);
@@ -72,5 +78,37 @@ public class LinearBench {
         Var y = tape.constant(x).linear(wv, tape.param(b));
         tape.backward(y, g);
         return wv.grad().data()[0];
+    }
+
+    /** The forward product alone, from the input's events (the dense path expands them). */
+    @Benchmark
+    public float forwardFromEvents() {
+        float r = arena.install(() -> {
+            Tape tape = new Tape();
+            Var y = tape.constant(xe).linear(tape.param(w), tape.param(b));
+            return y.value().data()[0];
+        });
+        arena.recycle();
+        return r;
+    }
+
+    /** Recycles the step's arrays as the trainer does (one arena per chunk, recycled after each batch). */
+    final Arena arena = new Arena();
+
+    /**
+     * Forward and weight gradient from the input's events with the arrays recycled, as in a training step: the
+     * event-driven kernels without the scan for events and without allocation.
+     */
+    @Benchmark
+    public float forwardAndWeightGradientFromEvents() {
+        float r = arena.install(() -> {
+            Tape tape = new Tape();
+            Var wv = tape.param(w);
+            Var y = tape.constant(xe).linear(wv, tape.param(b));
+            tape.backward(y, g);
+            return wv.grad().data()[0];
+        });
+        arena.recycle();
+        return r;
     }
 }

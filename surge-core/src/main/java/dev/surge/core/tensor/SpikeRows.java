@@ -219,8 +219,6 @@ public final class SpikeRows {
         }
     }
 
-    /** Columns of {@code G} per slab in {@link #weightGradBySlabs}: one 4-vector tile of the SIMD kernel. */
-    private static final int SLAB_COLUMNS = 64;
     /**
      * Smallest slab array, in floats (640 KB): above half a G1 region (up to 1 MB regions), so that G1 places it at a
      * region start and {@link #ALIGNED_OFFSET} aligns its rows.
@@ -229,18 +227,18 @@ public final class SpikeRows {
 
     /**
      * {@link #weightGradInto(float[], int, float[])} reading {@code G} through aligned slabs: for each block of
-     * {@value #SLAB_COLUMNS} columns, the block's rows of {@code G} are copied to 64-byte boundaries (a slab of
-     * rows × 256 bytes, which stays in the L2 cache) and the block's columns of {@code gwt} are summed from it. The
-     * same sums in the same order as the direct kernel, for a copy of {@code G} in pieces instead of a whole second
-     * copy.
+     * columns as wide as one tile of the SIMD kernel, the block's rows of {@code G} are copied to 64-byte boundaries
+     * (a slab of rows × 512 bytes) and the block's columns of {@code gwt} are summed from it. The same sums in the same
+     * order as the direct kernel, for a copy of {@code G} in pieces instead of a whole second copy.
      */
     public void weightGradBySlabs(float[] g, int n, float[] gwt) {
-        if (!VECTOR || n < SLAB_COLUMNS) {
+        if (!VECTOR || n < VectorKernels.TILE) {
             weightGradInto(g, n, gwt);
             return;
         }
         SpikeRows byColumn = transposed();
-        int stride = SLAB_COLUMNS;
+        VectorKernels.Plan plan = VectorKernels.plan(cols, byColumn.start, byColumn.index, rows);
+        int stride = VectorKernels.TILE;
         float[] slab = Arena.floatsToOverwrite(Math.max(SLAB_MIN_FLOATS, ALIGNED_OFFSET + rows * stride));
         float[] part = Arena.floatsToOverwrite(cols * stride);
         for (int c0 = 0; c0 < n; c0 += stride) {
@@ -252,8 +250,7 @@ public final class SpikeRows {
                 System.arraycopy(gwt, c * n + c0, part, c * stride, w);
             }
             // the block's columns of gwt, rows cols × w at stride `stride`, as their own output array
-            VectorKernels.segmentSums(cols, byColumn.start, byColumn.index, slab, ALIGNED_OFFSET, stride, w, part, 0,
-                    rows, stride);
+            VectorKernels.sums(plan, slab, ALIGNED_OFFSET, stride, w, part, 0, stride);
             for (int c = 0; c < cols; c++) {
                 System.arraycopy(part, c * stride, gwt, c * n + c0, w);
             }

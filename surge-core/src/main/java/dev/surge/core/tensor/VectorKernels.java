@@ -1,6 +1,7 @@
 package dev.surge.core.tensor;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -19,10 +20,9 @@ final class VectorKernels {
     }
 
     /**
-     * {@code out[b·n + o] += Σ_{p in [start[i], start[i+1])} src[srcOff + list[p]·srcStride + o]} for each segment
-     * {@code i} with base {@code b = base(i)}: the forward row adds ({@code i} a row, {@code list} its active inputs,
-     * {@code src = Wᵀ}) and the gathered weight gradient ({@code i} an input, {@code list} its active rows,
-     * {@code src = G}).
+     * {@code out[outOff + i·n + o] += Σ_{p in [start[i], start[i+1])} src[srcOff + list[p]·srcStride + o]} for each
+     * segment {@code i}: the forward row adds ({@code i} a row, {@code list} its active inputs, {@code src = Wᵀ}) and the
+     * gathered weight gradient ({@code i} an input, {@code list} its active rows, {@code src = G}).
      */
     static void segmentSums(int segments, int[] start, int[] list, float[] src, int srcOff, int srcStride, int n,
                             float[] out, int outOff, int srcRows) {
@@ -32,20 +32,148 @@ final class VectorKernels {
     /** {@link #segmentSums} with segment {@code i}'s output row at {@code out[outOff + i·outStride]}. */
     static void segmentSums(int segments, int[] start, int[] list, float[] src, int srcOff, int srcStride, int n,
                             float[] out, int outOff, int srcRows, int outStride) {
-        // Column tiles outside, segments inside: one tile's slab of src (its rows × 4 vectors) stays in the L2 cache
-        // while every segment adds its rows, instead of each segment streaming whole src rows from memory.
-        int tileW = 4 * L;
-        int o0 = 0;
+        sums(plan(segments, start, list, srcRows), src, srcOff, srcStride, n, out, outOff, outStride);
+    }
+
+    /** Columns of one full tile: eight vectors, kept in registers while a segment's entries are added. */
+    static final int TILE = 8 * L;
+
+    /** Source rows per block: a block's slab of one tile (rows × 8 vectors of 64 B) is 32 KiB, the L1 cache. */
+    private static final int BLOCK = 64;
+    /** Entries per segment and block from which blocking pays for reloading each segment's tile once per block. */
+    private static final int MIN_PER_BLOCK = 8;
+
+    /**
+     * Segment lists arranged for {@link #sums}: the entries of segment {@code i} that fall in source block {@code b}
+     * are {@code list[start[b·segments + i] .. start[b·segments + i + 1])}, in the order given.
+     */
+    record Plan(int segments, int blocks, int[] start, int[] list) {
+    }
+
+    /**
+     * The lists as given (one block) or, when they are dense enough that a block of source rows is reused by many
+     * segments, regrouped by blocks of {@link #BLOCK} source rows so that the kernel walks block by block and each
+     * block's slab of a tile stays in the L1 cache. Each segment's entries keep their order (lists are ascending), so
+     * every element is summed in the same order either way.
+     */
+    static Plan plan(int segments, int[] start, int[] list, int srcRows) {
         long entries = start[segments] - start[0];
-        if (n >= tileW && entries * BLOCK >= (long) MIN_PER_BLOCK * segments * srcRows && srcRows > BLOCK) {
-            // dense enough lists: blocks of BLOCK src rows, so that a block's slab stays in the L1 cache
-            o0 = blockedTiles(segments, start, list, src, srcOff, srcStride, n, out, outOff, srcRows, outStride);
+        if (srcRows <= BLOCK || entries * BLOCK < (long) MIN_PER_BLOCK * segments * srcRows) {
+            return new Plan(segments, 1, start, list);
         }
-        for (; o0 + tileW <= n; o0 += tileW) {
+        int blocks = (srcRows + BLOCK - 1) / BLOCK;
+        int cells = blocks * segments;
+        // pos[b·segments + i]: where segment i's entries of block b begin in its ascending list (b = blocks: its end)
+        int[] pos = Arena.intsAtLeast(cells + segments);
+        for (int i = 0; i < segments; i++) {
+            int p = start[i];
+            int pe = start[i + 1];
+            for (int b = 0; b < blocks; b++) {
+                pos[b * segments + i] = p;
+                int limit = (b + 1) * BLOCK;
+                while (p < pe && list[p] < limit) {
+                    p++;
+                }
+            }
+            pos[cells + i] = pe;
+        }
+        int[] bs = Arena.intsAtLeast(cells + 1);
+        int[] bl = Arena.intsAtLeast((int) Math.max(1, entries));
+        int q = 0;
+        for (int c = 0; c < cells; c++) {
+            bs[c] = q;
+            int pe = pos[c + segments];
+            for (int p = pos[c]; p < pe; p++) {
+                bl[q++] = list[p];
+            }
+        }
+        bs[cells] = q;
+        return new Plan(segments, blocks, bs, bl);
+    }
+
+    /**
+     * The product of a {@link Plan}: tiles of eight vectors across the columns, then four, then one; columns left over
+     * are done by one more tile that ends at column {@code n} and overlaps the previous one, whose lanes already done
+     * are restored before the store. Below one vector's width, scalar.
+     */
+    static void sums(Plan plan, float[] src, int srcOff, int srcStride, int n, float[] out, int outOff,
+                     int outStride) {
+        int o0 = 0;
+        for (; o0 + TILE <= n; o0 += TILE) {
+            tile8(plan, src, srcOff, srcStride, o0, o0, out, outOff, outStride);
+        }
+        if (o0 == n) {
+            return;
+        }
+        if (o0 > 0) {
+            tile8(plan, src, srcOff, srcStride, n - TILE, o0, out, outOff, outStride);
+            return;
+        }
+        for (; o0 + 4 * L <= n; o0 += 4 * L) {
+            tile4(plan, src, srcOff, srcStride, o0, o0, out, outOff, outStride);
+        }
+        if (o0 == n) {
+            return;
+        }
+        if (o0 > 0) {
+            tile4(plan, src, srcOff, srcStride, n - 4 * L, o0, out, outOff, outStride);
+            return;
+        }
+        for (; o0 + L <= n; o0 += L) {
+            tile1(plan, src, srcOff, srcStride, o0, o0, out, outOff, outStride);
+        }
+        if (o0 == n) {
+            return;
+        }
+        if (o0 > 0) {
+            tile1(plan, src, srcOff, srcStride, n - L, o0, out, outOff, outStride);
+            return;
+        }
+        // narrower than one vector: scalar, block by block
+        int segments = plan.segments();
+        int[] bs = plan.start();
+        int[] bl = plan.list();
+        for (int b = 0, q0 = 0; b < plan.blocks(); b++, q0 += segments) {
             for (int i = 0; i < segments; i++) {
-                int p0 = start[i];
-                int p1 = start[i + 1];
-                if (p0 == p1) {
+                int ob = outOff + i * outStride;
+                for (int p = bs[q0 + i]; p < bs[q0 + i + 1]; p++) {
+                    int sb = srcOff + bl[p] * srcStride;
+                    for (int o = 0; o < n; o++) {
+                        out[ob + o] += src[sb + o];
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@code lanes[L - k ..]}: a mask whose first {@code k} lanes are false and the others true. */
+    private static final boolean[] LANES = new boolean[2 * L];
+
+    static {
+        java.util.Arrays.fill(LANES, L, 2 * L, true);
+    }
+
+    /** The lanes of the vector at column {@code c} that are at or after column {@code fresh}. */
+    private static VectorMask<Float> freshLanes(int c, int fresh) {
+        int stale = Math.max(0, Math.min(L, fresh - c));
+        return VectorMask.fromArray(S, LANES, L - stale);
+    }
+
+    /**
+     * Adds into the eight vectors at columns {@code [o0, o0 + 8L)}; columns below {@code fresh} are left as they were
+     * (the overlapping last tile).
+     */
+    private static void tile8(Plan plan, float[] src, int srcOff, int srcStride, int o0, int fresh, float[] out,
+                              int outOff, int outStride) {
+        int segments = plan.segments();
+        int[] bs = plan.start();
+        int[] bl = plan.list();
+        boolean overlap = fresh > o0;
+        for (int b = 0, q0 = 0; b < plan.blocks(); b++, q0 += segments) {
+            for (int i = 0; i < segments; i++) {
+                int p = bs[q0 + i];
+                int pe = bs[q0 + i + 1];
+                if (p == pe) {
                     continue;
                 }
                 int ob = outOff + i * outStride + o0;
@@ -53,100 +181,116 @@ final class VectorKernels {
                 FloatVector a1 = FloatVector.fromArray(S, out, ob + L);
                 FloatVector a2 = FloatVector.fromArray(S, out, ob + 2 * L);
                 FloatVector a3 = FloatVector.fromArray(S, out, ob + 3 * L);
-                for (int p = p0; p < p1; p++) {
-                    int sb = srcOff + list[p] * srcStride + o0;
+                FloatVector a4 = FloatVector.fromArray(S, out, ob + 4 * L);
+                FloatVector a5 = FloatVector.fromArray(S, out, ob + 5 * L);
+                FloatVector a6 = FloatVector.fromArray(S, out, ob + 6 * L);
+                FloatVector a7 = FloatVector.fromArray(S, out, ob + 7 * L);
+                for (; p < pe; p++) {
+                    int sb = srcOff + bl[p] * srcStride + o0;
+                    a0 = a0.add(FloatVector.fromArray(S, src, sb));
+                    a1 = a1.add(FloatVector.fromArray(S, src, sb + L));
+                    a2 = a2.add(FloatVector.fromArray(S, src, sb + 2 * L));
+                    a3 = a3.add(FloatVector.fromArray(S, src, sb + 3 * L));
+                    a4 = a4.add(FloatVector.fromArray(S, src, sb + 4 * L));
+                    a5 = a5.add(FloatVector.fromArray(S, src, sb + 5 * L));
+                    a6 = a6.add(FloatVector.fromArray(S, src, sb + 6 * L));
+                    a7 = a7.add(FloatVector.fromArray(S, src, sb + 7 * L));
+                }
+                if (overlap) {
+                    store(a0, out, ob, o0, fresh);
+                    store(a1, out, ob + L, o0 + L, fresh);
+                    store(a2, out, ob + 2 * L, o0 + 2 * L, fresh);
+                    store(a3, out, ob + 3 * L, o0 + 3 * L, fresh);
+                    store(a4, out, ob + 4 * L, o0 + 4 * L, fresh);
+                    store(a5, out, ob + 5 * L, o0 + 5 * L, fresh);
+                    store(a6, out, ob + 6 * L, o0 + 6 * L, fresh);
+                    store(a7, out, ob + 7 * L, o0 + 7 * L, fresh);
+                } else {
+                    a0.intoArray(out, ob);
+                    a1.intoArray(out, ob + L);
+                    a2.intoArray(out, ob + 2 * L);
+                    a3.intoArray(out, ob + 3 * L);
+                    a4.intoArray(out, ob + 4 * L);
+                    a5.intoArray(out, ob + 5 * L);
+                    a6.intoArray(out, ob + 6 * L);
+                    a7.intoArray(out, ob + 7 * L);
+                }
+            }
+        }
+    }
+
+    /** {@link #tile8} with four vectors, for outputs narrower than eight. */
+    private static void tile4(Plan plan, float[] src, int srcOff, int srcStride, int o0, int fresh, float[] out,
+                              int outOff, int outStride) {
+        int segments = plan.segments();
+        int[] bs = plan.start();
+        int[] bl = plan.list();
+        boolean overlap = fresh > o0;
+        for (int b = 0, q0 = 0; b < plan.blocks(); b++, q0 += segments) {
+            for (int i = 0; i < segments; i++) {
+                int p = bs[q0 + i];
+                int pe = bs[q0 + i + 1];
+                if (p == pe) {
+                    continue;
+                }
+                int ob = outOff + i * outStride + o0;
+                FloatVector a0 = FloatVector.fromArray(S, out, ob);
+                FloatVector a1 = FloatVector.fromArray(S, out, ob + L);
+                FloatVector a2 = FloatVector.fromArray(S, out, ob + 2 * L);
+                FloatVector a3 = FloatVector.fromArray(S, out, ob + 3 * L);
+                for (; p < pe; p++) {
+                    int sb = srcOff + bl[p] * srcStride + o0;
                     a0 = a0.add(FloatVector.fromArray(S, src, sb));
                     a1 = a1.add(FloatVector.fromArray(S, src, sb + L));
                     a2 = a2.add(FloatVector.fromArray(S, src, sb + 2 * L));
                     a3 = a3.add(FloatVector.fromArray(S, src, sb + 3 * L));
                 }
-                a0.intoArray(out, ob);
-                a1.intoArray(out, ob + L);
-                a2.intoArray(out, ob + 2 * L);
-                a3.intoArray(out, ob + 3 * L);
-            }
-        }
-        if (o0 == n) {
-            return;
-        }
-        int tail = o0;
-        for (int i = 0; i < segments; i++) {
-            int p0 = start[i];
-            int p1 = start[i + 1];
-            if (p0 == p1) {
-                continue;
-            }
-            int ob = outOff + i * outStride;
-            int o = tail;
-            for (; o + L <= n; o += L) {
-                FloatVector a = FloatVector.fromArray(S, out, ob + o);
-                for (int p = p0; p < p1; p++) {
-                    a = a.add(FloatVector.fromArray(S, src, srcOff + list[p] * srcStride + o));
-                }
-                a.intoArray(out, ob + o);
-            }
-            for (; o < n; o++) {
-                float a = out[ob + o];
-                for (int p = p0; p < p1; p++) {
-                    a += src[srcOff + list[p] * srcStride + o];
-                }
-                out[ob + o] = a;
-            }
-        }
-    }
-
-    /** Source rows per block of the L1-blocked kernel: a block's slab (rows × 4 vectors of 64 B) is 16 KiB. */
-    private static final int BLOCK = 64;
-    /** Entries per segment and block from which blocking pays for reloading each segment's tile once per block. */
-    private static final int MIN_PER_BLOCK = 8;
-
-    /**
-     * {@link #segmentSums} over its full 4-vector column tiles with the source rows in blocks of {@link #BLOCK}: each
-     * segment keeps a cursor into its (ascending) list and adds, block after block, the entries that fall in the block,
-     * so every element is still summed in list order. Returns the first column not done.
-     */
-    private static int blockedTiles(int segments, int[] start, int[] list, float[] src, int srcOff, int srcStride,
-                                    int n, float[] out, int outOff, int srcRows, int outStride) {
-        int tileW = 4 * L;
-        int[] cursor = Arena.intsAtLeast(segments);
-        int o0 = 0;
-        for (; o0 + tileW <= n; o0 += tileW) {
-            System.arraycopy(start, 0, cursor, 0, segments);
-            for (int r1 = BLOCK; ; r1 += BLOCK) {
-                for (int i = 0; i < segments; i++) {
-                    int p = cursor[i];
-                    int pe = start[i + 1];
-                    if (p == pe || list[p] >= r1) {
-                        continue;
-                    }
-                    int ob = outOff + i * outStride + o0;
-                    FloatVector a0 = FloatVector.fromArray(S, out, ob);
-                    FloatVector a1 = FloatVector.fromArray(S, out, ob + L);
-                    FloatVector a2 = FloatVector.fromArray(S, out, ob + 2 * L);
-                    FloatVector a3 = FloatVector.fromArray(S, out, ob + 3 * L);
-                    for (; p < pe; p++) {
-                        int c = list[p];
-                        if (c >= r1) {
-                            break;
-                        }
-                        int sb = srcOff + c * srcStride + o0;
-                        a0 = a0.add(FloatVector.fromArray(S, src, sb));
-                        a1 = a1.add(FloatVector.fromArray(S, src, sb + L));
-                        a2 = a2.add(FloatVector.fromArray(S, src, sb + 2 * L));
-                        a3 = a3.add(FloatVector.fromArray(S, src, sb + 3 * L));
-                    }
-                    cursor[i] = p;
+                if (overlap) {
+                    store(a0, out, ob, o0, fresh);
+                    store(a1, out, ob + L, o0 + L, fresh);
+                    store(a2, out, ob + 2 * L, o0 + 2 * L, fresh);
+                    store(a3, out, ob + 3 * L, o0 + 3 * L, fresh);
+                } else {
                     a0.intoArray(out, ob);
                     a1.intoArray(out, ob + L);
                     a2.intoArray(out, ob + 2 * L);
                     a3.intoArray(out, ob + 3 * L);
                 }
-                if (r1 >= srcRows) {
-                    break;
+            }
+        }
+    }
+
+    /** {@link #tile8} with one vector, for outputs narrower than four. */
+    private static void tile1(Plan plan, float[] src, int srcOff, int srcStride, int o0, int fresh, float[] out,
+                              int outOff, int outStride) {
+        int segments = plan.segments();
+        int[] bs = plan.start();
+        int[] bl = plan.list();
+        boolean overlap = fresh > o0;
+        for (int b = 0, q0 = 0; b < plan.blocks(); b++, q0 += segments) {
+            for (int i = 0; i < segments; i++) {
+                int p = bs[q0 + i];
+                int pe = bs[q0 + i + 1];
+                if (p == pe) {
+                    continue;
+                }
+                int ob = outOff + i * outStride + o0;
+                FloatVector a = FloatVector.fromArray(S, out, ob);
+                for (; p < pe; p++) {
+                    a = a.add(FloatVector.fromArray(S, src, srcOff + bl[p] * srcStride + o0));
+                }
+                if (overlap) {
+                    store(a, out, ob, o0, fresh);
+                } else {
+                    a.intoArray(out, ob);
                 }
             }
         }
-        return o0;
+    }
+
+    /** Stores the lanes of {@code a} at or after column {@code fresh}; the others keep what {@code out} holds. */
+    private static void store(FloatVector a, float[] out, int at, int c, int fresh) {
+        FloatVector.fromArray(S, out, at).blend(a, freshLanes(c, fresh)).intoArray(out, at);
     }
 
     /**

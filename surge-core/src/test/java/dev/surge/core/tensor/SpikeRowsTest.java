@@ -17,10 +17,11 @@ class SpikeRowsTest {
 
     @Test
     void simdAndScalarPathsAreBitIdenticalAndMatchTheDefinition() {
-        // widths that exercise the 4-vector tiles, single vectors and the scalar tail; the 150×300 shape at 30% and
+        // widths that exercise the 8- and 4-vector tiles, single vectors, the overlapping last tile of each and the
+        // scalar path below one vector; the 150×300 shape at 30% and
         // above has long enough lists for the L1-blocked kernel (blocks of 64 source rows, both ways)
         for (int[] shape : new int[][] {{37, 23}, {150, 300}}) {
-            for (int n : new int[] {1, 7, 20, 64, 100, 256, 301}) {
+            for (int n : new int[] {1, 7, 20, 40, 64, 100, 130, 256, 301}) {
                 for (double density : new double[] {0.0, 0.03, 0.3, 1.0}) {
                     SplittableRandom r = new SplittableRandom(n * 31L + (long) (density * 100));
                     int rows = shape[0];
