@@ -324,25 +324,16 @@ public final class Ops {
             Blas blas = Blas.get();
             float[] gd = g.data();
             if (x.requiresGrad()) {
-                blas.sgemm(false, false, m, k, n, 1f, gd, 0, n, w.value().data(), 0, k, 1f, x.gradData(), 0, k);
+                if (n <= Kernels.NARROW) {
+                    Kernels.addNarrowProduct(m, n, k, gd, w.value().data(), x.gradData());
+                } else {
+                    blas.sgemm(false, false, m, k, n, 1f, gd, 0, n, w.value().data(), 0, k, 1f, x.gradData(), 0, k);
+                }
             }
             if (w.requiresGrad()) {
                 if (events != null) {
                     // ∂L/∂W[o, j] = Σ over the rows i where input j spiked of g[i, o]
-                    float[] gwt = Arena.floats(k * n);
-                    if (aligned) {
-                        // the gradient read through slabs of aligned rows (see SpikeRows.weightGradBySlabs)
-                        events.weightGradBySlabs(gd, n, gwt);
-                    } else {
-                        events.weightGradInto(gd, n, gwt);
-                    }
-                    float[] gw = w.gradData();
-                    for (int o = 0; o < n; o++) {
-                        int row = o * k;
-                        for (int j = 0; j < k; j++) {
-                            gw[row + j] += gwt[j * n + o];
-                        }
-                    }
+                    events.weightGradIntoWeights(gd, n, w.gradData());
                 } else {
                     blas.sgemm(true, false, n, k, m, 1f, gd, 0, n, x.value().data(), 0, k, 1f, w.gradData(), 0, k);
                 }

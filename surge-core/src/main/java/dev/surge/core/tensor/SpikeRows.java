@@ -226,18 +226,23 @@ public final class SpikeRows {
     private static final int SLAB_MIN_FLOATS = 160 * 1024;
 
     /**
-     * {@link #weightGradInto(float[], int, float[])} reading {@code G} through aligned slabs: for each block of
-     * columns as wide as one tile of the SIMD kernel, the block's rows of {@code G} are copied to 64-byte boundaries
-     * (a slab of rows × 512 bytes) and the block's columns of {@code gwt} are summed from it. The same sums in the same
-     * order as the direct kernel, for a copy of {@code G} in pieces instead of a whole second copy.
+     * {@code gw[o·cols + c] += Σ_{rows r where c is active} g[r·n + o]} for {@code g [rows, n]} and {@code gw [n, cols]}:
+     * the weight gradient of {@code S·Wᵀ} in the layout of {@code W}. Each element is the sum over the active rows in row
+     * order, added to {@code gw} once, as with {@link #weightGradInto} into zeros followed by a transposed add.
+     *
+     * <p>With SIMD and {@code n} at least one tile wide, {@code G} is read through aligned slabs: for each block of
+     * columns as wide as a tile, the block's rows of {@code G} are copied to 64-byte boundaries (a slab of rows × 512
+     * bytes), summed per input into a zeroed buffer, and the buffer is added into {@code gw}'s rows; no copy of all of
+     * {@code G} and no {@code [cols, n]} intermediate.
      */
-    public void weightGradBySlabs(float[] g, int n, float[] gwt) {
+    public void weightGradIntoWeights(float[] g, int n, float[] gw) {
         if (!VECTOR || n < VectorKernels.TILE) {
+            float[] gwt = Arena.floats(cols * n);
             weightGradInto(g, n, gwt);
+            addTransposed(gwt, cols, n, n, gw);
             return;
         }
-        SpikeRows byColumn = transposed();
-        VectorKernels.Plan plan = VectorKernels.plan(cols, byColumn.start, byColumn.index, rows);
+        VectorKernels.Plan plan = columnPlan();
         int stride = VectorKernels.TILE;
         float[] slab = Arena.floatsToOverwrite(Math.max(SLAB_MIN_FLOATS, ALIGNED_OFFSET + rows * stride));
         float[] part = Arena.floatsToOverwrite(cols * stride);
@@ -246,15 +251,61 @@ public final class SpikeRows {
             for (int r = 0; r < rows; r++) {
                 System.arraycopy(g, r * n + c0, slab, ALIGNED_OFFSET + r * stride, w);
             }
-            for (int c = 0; c < cols; c++) {
-                System.arraycopy(gwt, c * n + c0, part, c * stride, w);
-            }
-            // the block's columns of gwt, rows cols × w at stride `stride`, as their own output array
+            java.util.Arrays.fill(part, 0f);
             VectorKernels.sums(plan, slab, ALIGNED_OFFSET, stride, w, part, 0, stride);
-            for (int c = 0; c < cols; c++) {
-                System.arraycopy(part, c * stride, gwt, c * n + c0, w);
+            addTransposed(part, cols, w, stride, gw, c0 * cols);
+        }
+    }
+
+    /** {@code gw[o·cols + c] += part[c·stride + o]} for {@code c < cols}, {@code o < w}. */
+    private static void addTransposed(float[] part, int cols, int w, int stride, float[] gw) {
+        addTransposed(part, cols, w, stride, gw, 0);
+    }
+
+    /** {@link #addTransposed} into {@code gw} from {@code gwOff}, in blocks of 16 inputs so both sides stay cached. */
+    private static void addTransposed(float[] part, int cols, int w, int stride, float[] gw, int gwOff) {
+        for (int cb = 0; cb < cols; cb += 16) {
+            int ce = Math.min(cols, cb + 16);
+            for (int o = 0; o < w; o++) {
+                int row = gwOff + o * cols;
+                for (int c = cb; c < ce; c++) {
+                    gw[row + c] += part[c * stride + o];
+                }
             }
         }
+    }
+
+    /**
+     * The entries listed by column for {@link VectorKernels#sums} with {@code G}'s rows as the source: for each block
+     * of {@link VectorKernels#BLOCK} rows (one block when the lists are too sparse to gain from it) and each column,
+     * the column's active rows in the block in ascending order, by one counting sort over (block, column) cells.
+     */
+    private VectorKernels.Plan columnPlan() {
+        int nnz = count();
+        int perBlock = VectorKernels.blocked(nnz, cols, rows) ? VectorKernels.BLOCK : Math.max(1, rows);
+        int blocks = Math.max(1, (rows + perBlock - 1) / perBlock);
+        int cells = blocks * cols;
+        int[] cellStart = Arena.intsAtLeast(cells + 1);
+        java.util.Arrays.fill(cellStart, 0, cells + 1, 0);
+        for (int r = 0; r < rows; r++) {
+            int base = (r / perBlock) * cols + 1;
+            for (int p = start[r]; p < start[r + 1]; p++) {
+                cellStart[base + index[p]]++;
+            }
+        }
+        for (int c = 0; c < cells; c++) {
+            cellStart[c + 1] += cellStart[c];
+        }
+        int[] fill = Arena.intsAtLeast(cells);
+        System.arraycopy(cellStart, 0, fill, 0, cells);
+        int[] rowsOf = Arena.intsAtLeast(Math.max(1, nnz));
+        for (int r = 0; r < rows; r++) {
+            int base = (r / perBlock) * cols;
+            for (int p = start[r]; p < start[r + 1]; p++) {
+                rowsOf[fill[base + index[p]]++] = r;
+            }
+        }
+        return new VectorKernels.Plan(cols, blocks, cellStart, rowsOf);
     }
 
     void weightGradScalar(float[] g, int n, float[] gwt) {

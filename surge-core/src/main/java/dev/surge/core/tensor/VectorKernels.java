@@ -39,9 +39,14 @@ final class VectorKernels {
     static final int TILE = 8 * L;
 
     /** Source rows per block: a block's slab of one tile (rows × 8 vectors of 64 B) is 32 KiB, the L1 cache. */
-    private static final int BLOCK = 64;
+    static final int BLOCK = 64;
     /** Entries per segment and block from which blocking pays for reloading each segment's tile once per block. */
     private static final int MIN_PER_BLOCK = 8;
+
+    /** Whether {@code entries} spread over {@code segments} lists of {@code srcRows} source rows are worth blocking. */
+    static boolean blocked(long entries, int segments, int srcRows) {
+        return srcRows > BLOCK && entries * BLOCK >= (long) MIN_PER_BLOCK * segments * srcRows;
+    }
 
     /**
      * Segment lists arranged for {@link #sums}: the entries of segment {@code i} that fall in source block {@code b}
@@ -58,7 +63,7 @@ final class VectorKernels {
      */
     static Plan plan(int segments, int[] start, int[] list, int srcRows) {
         long entries = start[segments] - start[0];
-        if (srcRows <= BLOCK || entries * BLOCK < (long) MIN_PER_BLOCK * segments * srcRows) {
+        if (!blocked(entries, segments, srcRows)) {
             return new Plan(segments, 1, start, list);
         }
         int blocks = (srcRows + BLOCK - 1) / BLOCK;
@@ -338,6 +343,60 @@ final class VectorKernels {
                     a += src[list[p] * n + o0];
                 }
                 out[ob + o0] = a;
+            }
+        }
+    }
+
+    /**
+     * {@link Kernels#addNarrowProduct}: for each row of {@code c}, tiles of four vectors stay in registers while the
+     * row's {@code n} scaled rows of {@code b} are added in order; the columns past the last full vector are scalar.
+     */
+    static void addNarrowProduct(int m, int n, int k, float[] a, float[] b, float[] c) {
+        for (int i = 0; i < m; i++) {
+            int ci = i * k;
+            int ai = i * n;
+            int j = 0;
+            for (; j + 4 * L <= k; j += 4 * L) {
+                FloatVector c0 = FloatVector.fromArray(S, c, ci + j);
+                FloatVector c1 = FloatVector.fromArray(S, c, ci + j + L);
+                FloatVector c2 = FloatVector.fromArray(S, c, ci + j + 2 * L);
+                FloatVector c3 = FloatVector.fromArray(S, c, ci + j + 3 * L);
+                for (int o = 0; o < n; o++) {
+                    float x = a[ai + o];
+                    if (x == 0f) {
+                        continue;
+                    }
+                    FloatVector xv = FloatVector.broadcast(S, x);
+                    int bo = o * k + j;
+                    c0 = xv.fma(FloatVector.fromArray(S, b, bo), c0);
+                    c1 = xv.fma(FloatVector.fromArray(S, b, bo + L), c1);
+                    c2 = xv.fma(FloatVector.fromArray(S, b, bo + 2 * L), c2);
+                    c3 = xv.fma(FloatVector.fromArray(S, b, bo + 3 * L), c3);
+                }
+                c0.intoArray(c, ci + j);
+                c1.intoArray(c, ci + j + L);
+                c2.intoArray(c, ci + j + 2 * L);
+                c3.intoArray(c, ci + j + 3 * L);
+            }
+            for (; j + L <= k; j += L) {
+                FloatVector acc = FloatVector.fromArray(S, c, ci + j);
+                for (int o = 0; o < n; o++) {
+                    float x = a[ai + o];
+                    if (x != 0f) {
+                        acc = FloatVector.broadcast(S, x).fma(FloatVector.fromArray(S, b, o * k + j), acc);
+                    }
+                }
+                acc.intoArray(c, ci + j);
+            }
+            for (; j < k; j++) {
+                float acc = c[ci + j];
+                for (int o = 0; o < n; o++) {
+                    float x = a[ai + o];
+                    if (x != 0f) {
+                        acc = Math.fma(x, b[o * k + j], acc);
+                    }
+                }
+                c[ci + j] = acc;
             }
         }
     }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The SIMD checks the trainer runs on every batch: finiteness, and the exact spike count. */
+/** The SIMD checks the trainer runs on every batch (finiteness, the exact spike count) and the narrow product. */
 class KernelsTest {
 
     @Test
@@ -43,6 +43,42 @@ class KernelsTest {
                 a[i] = r.nextDouble() < 0.4 ? 1f : 0f;
             }
             assertEquals(Tensor.of(a, n).sum(), Kernels.spikeSum(a), "n=" + n);
+        }
+    }
+
+    @Test
+    void narrowProductIsTheSameWithSimdAndScalarAndMatchesTheDefinition() {
+        SplittableRandom r = new SplittableRandom(4);
+        for (int[] shape : new int[][] {{1, 1, 1}, {7, 3, 5}, {50, 10, 784}, {33, 32, 17}, {20, 20, 1000}}) {
+            int m = shape[0];
+            int n = shape[1];
+            int k = shape[2];
+            float[] a = new float[m * n];
+            float[] b = new float[n * k];
+            float[] c0 = new float[m * k];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = r.nextDouble() < 0.3 ? 0f : (float) r.nextGaussian(); // zeros are skipped
+            }
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (float) r.nextGaussian();
+            }
+            for (int i = 0; i < c0.length; i++) {
+                c0[i] = (float) r.nextGaussian();
+            }
+            float[] c1 = c0.clone();
+            float[] c2 = c0.clone();
+            Kernels.addNarrowProduct(m, n, k, a, b, c1);
+            Kernels.addNarrowProductScalar(m, n, k, a, b, c2);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(c2, c1, 0f, "m=" + m + " n=" + n + " k=" + k);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < k; j++) {
+                    double want = c0[i * k + j];
+                    for (int o = 0; o < n; o++) {
+                        want += (double) a[i * n + o] * b[o * k + j];
+                    }
+                    assertEquals(want, c1[i * k + j], 1e-5 * (1 + Math.abs(want)), "m=" + m + " n=" + n + " k=" + k);
+                }
+            }
         }
     }
 }

@@ -60,9 +60,17 @@ class SpikeRowsTest {
                     float[] g3 = new float[cols * n];
                     s.weightGradInto(gp, off, stride, n, g3);
                     assertArrayEquals(g1, g3, 0f, "weight gradient from padded rows, n=" + n + ", density " + density);
-                    float[] g4 = new float[cols * n];
-                    s.weightGradBySlabs(g, n, g4);
-                    assertArrayEquals(g1, g4, 0f, "weight gradient by slabs, n=" + n + ", density " + density);
+                    // into W's layout [n, cols] on top of what is there: each element gets its sum added once
+                    float[] gw = new float[n * cols];
+                    float[] wantGw = new float[n * cols];
+                    for (int o = 0; o < n; o++) {
+                        for (int c = 0; c < cols; c++) {
+                            gw[o * cols + c] = (float) r.nextGaussian();
+                            wantGw[o * cols + c] = gw[o * cols + c] + g1[c * n + o];
+                        }
+                    }
+                    s.weightGradIntoWeights(g, n, gw);
+                    assertArrayEquals(wantGw, gw, 0f, "weight gradient into W's layout, n=" + n + ", density " + density);
                     // the definitions, in double: y = x·wt and gwt = xᵀ·g
                     for (int i = 0; i < rows; i++) {
                         for (int o = 0; o < n; o++) {
