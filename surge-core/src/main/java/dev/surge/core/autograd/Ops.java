@@ -317,6 +317,8 @@ public final class Ops {
         int wtStride = aligned ? SpikeRows.alignedStride(n) : n;
         if (events != null) {
             events.addRowsInto(transpose(w.value().data(), n, k, wtOff, wtStride), wtOff, wtStride, n, ys, 0);
+        } else if (n <= Kernels.NARROW) {
+            Kernels.addNarrowDots(m, k, n, x.value().data(), w.value().data(), ys);
         } else {
             Blas.get().sgemm(false, true, m, n, k, 1f, x.value().data(), 0, k, w.value().data(), 0, k, 1f, ys, 0, n);
         }
@@ -334,6 +336,8 @@ public final class Ops {
                 if (events != null) {
                     // ∂L/∂W[o, j] = Σ over the rows i where input j spiked of g[i, o]
                     events.weightGradIntoWeights(gd, n, w.gradData());
+                } else if (n <= Kernels.NARROW) {
+                    Kernels.addNarrowOuter(m, n, k, gd, x.value().data(), w.gradData());
                 } else {
                     blas.sgemm(true, false, n, k, m, 1f, gd, 0, n, x.value().data(), 0, k, 1f, w.gradData(), 0, k);
                 }

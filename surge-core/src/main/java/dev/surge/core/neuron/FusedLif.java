@@ -149,12 +149,12 @@ public final class FusedLif {
         return currents.tape().record(Tensor.of(out, sh), g -> {
             float[] gOut = g.data();
             float[] gCur = Arena.floatsToOverwrite(steps * bn); // written for every t, b, k
-            float[] gvNext = new float[bn];
+            float[] gvNext = Arena.floats(bn);
             float[] gTh = new float[n];
             float[] gBeta = new float[n];
-            float[] gsRec = rec ? new float[bn] : null;
+            float[] gsRec = rec ? Arena.floats(bn) : null;
             // gradient of the total input current at t+1 (equals gv_{t+1} unless synaptic: gi_t = gv_t + α·gi_{t+1})
-            float[] gInNext = synaptic ? new float[bn] : gvNext;
+            float[] gInNext = synaptic ? Arena.floats(bn) : gvNext;
             float[] gs = new float[n];
             float[] sg = new float[n];
             boolean needTh = thresholdVar != null;

@@ -17,8 +17,8 @@ import java.util.function.ToIntFunction;
  * {@link #floats} is plain {@code new float[n]}. Small arrays are never pooled.
  */
 public final class Arena {
-    /** Arrays below this many elements are allocated normally. */
-    static final int MIN_POOLED = 1 << 16;
+    /** Arrays below this many elements (16 KiB of floats) are allocated normally: below that, a step allocates little. */
+    static final int MIN_POOLED = 1 << 12;
 
     private static final ThreadLocal<Arena> CURRENT = new ThreadLocal<>();
     private static volatile boolean enabled = !"false".equals(System.getProperty("surge.arena"));

@@ -108,10 +108,11 @@ public final class Kernels {
     }
 
     /**
-     * Widest {@code n} for which {@link #addNarrowProduct} replaces a GEMM: there the product is memory-bound (each
-     * output element takes {@code n} multiply-adds), and OpenBLAS through off-heap operands would copy the whole
-     * accumulator in and out. Measured at a readout's input gradient ({@code [1600, 10] · [10, 1000]}): OpenBLAS
-     * 1.7 ms per call in a training step.
+     * Widest {@code n} (a layer's outputs) for which the products of a linear layer run in Java instead of a GEMM
+     * ({@link #addNarrowProduct}, {@link #addNarrowDots}, {@link #addNarrowOuter}): there each product is memory-bound
+     * (each element of the wide operand takes {@code n} multiply-adds), and OpenBLAS through off-heap operands copies
+     * the wide operand in (and the accumulator out) on every call. At a readout of W3 ({@code [1600, 1000] → 10}) the
+     * three OpenBLAS calls took about 1, 1.7 and 1.2 ms per chunk in a training step.
      */
     public static final int NARROW = 32;
 
@@ -140,6 +141,77 @@ public final class Kernels {
                 int bo = o * k;
                 for (int j = 0; j < k; j++) {
                     c[ci + j] = Math.fma(x, b[bo + j], c[ci + j]);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code y[i, o] += Σ_{j < k} x[i, j] · w[o, j]} for {@code x [m, k]}, {@code w [n, k]}, {@code y [m, n]} with a
+     * narrow {@code n}: the forward product of a readout. Each dot product keeps {@link #LANES} partial sums (element
+     * {@code j} of a full block of {@code LANES} goes to partial {@code j mod LANES} by fused multiply-add), adds them
+     * to {@code y} in lane order, then the remaining elements in order; the SIMD and scalar paths compute exactly this.
+     */
+    public static void addNarrowDots(int m, int k, int n, float[] x, float[] w, float[] y) {
+        if (SpikeRows.VECTOR && VectorKernels.lanes() == LANES) {
+            VectorKernels.addNarrowDots(m, k, n, x, w, y);
+        } else {
+            addNarrowDotsScalar(m, k, n, x, w, y);
+        }
+    }
+
+    /** Partial sums per dot product in {@link #addNarrowDots}: the lanes of a 512-bit float vector. */
+    static final int LANES = 16;
+
+    static void addNarrowDotsScalar(int m, int k, int n, float[] x, float[] w, float[] y) {
+        float[] part = new float[LANES];
+        int full = k - k % LANES;
+        for (int i = 0; i < m; i++) {
+            int xi = i * k;
+            for (int o = 0; o < n; o++) {
+                int wo = o * k;
+                java.util.Arrays.fill(part, 0f);
+                for (int j = 0; j < full; j += LANES) {
+                    for (int l = 0; l < LANES; l++) {
+                        part[l] = Math.fma(x[xi + j + l], w[wo + j + l], part[l]);
+                    }
+                }
+                float s = y[i * n + o];
+                for (int l = 0; l < LANES; l++) {
+                    s += part[l];
+                }
+                for (int j = full; j < k; j++) {
+                    s = Math.fma(x[xi + j], w[wo + j], s);
+                }
+                y[i * n + o] = s;
+            }
+        }
+    }
+
+    /**
+     * {@code gw[o, j] += Σ_{i < m} g[i, o] · x[i, j]} for {@code g [m, n]}, {@code x [m, k]}, {@code gw [n, k]} with a
+     * narrow {@code n}: the weight gradient of a readout. Per element, fused multiply-adds over {@code i} in order,
+     * skipping zero entries of {@code g}; the same in the SIMD and scalar paths.
+     */
+    public static void addNarrowOuter(int m, int n, int k, float[] g, float[] x, float[] gw) {
+        if (SpikeRows.VECTOR) {
+            VectorKernels.addNarrowOuter(m, n, k, g, x, gw);
+        } else {
+            addNarrowOuterScalar(m, n, k, g, x, gw);
+        }
+    }
+
+    static void addNarrowOuterScalar(int m, int n, int k, float[] g, float[] x, float[] gw) {
+        for (int i = 0; i < m; i++) {
+            for (int o = 0; o < n; o++) {
+                float a = g[i * n + o];
+                if (a == 0f) {
+                    continue;
+                }
+                int wo = o * k;
+                int xi = i * k;
+                for (int j = 0; j < k; j++) {
+                    gw[wo + j] = Math.fma(a, x[xi + j], gw[wo + j]);
                 }
             }
         }
