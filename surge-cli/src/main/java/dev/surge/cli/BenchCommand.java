@@ -91,6 +91,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "10", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
     int warmup;
 
+    @Option(names = "--warmup-seconds", defaultValue = "3", description = "Keep warming up until this many seconds "
+            + "have passed, at least --warmup steps: the JIT compiler is still at work after 10 short steps (default: "
+            + "${DEFAULT-VALUE}).")
+    double warmupSeconds;
+
     @Option(names = "--threads", defaultValue = "2", description = "Worker threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
@@ -120,6 +125,9 @@ final class BenchCommand implements Callable<Integer> {
         if (warmup < 0) {
             throw bad("--warmup must be >= 0, got " + warmup);
         }
+        if (!(warmupSeconds >= 0) || warmupSeconds > 3600) {
+            throw bad("--warmup-seconds must be between 0 and 3600, got " + warmupSeconds);
+        }
         if (threads <= 0) {
             throw bad("--threads must be positive, got " + threads);
         }
@@ -133,8 +141,9 @@ final class BenchCommand implements Callable<Integer> {
             throw bad("--workload must be W1, W2, W3, W4 or all, not '" + workload + "'");
         }
         if (!json) {
-            out.println(String.format(Locale.ROOT, "surge bench: %d threads, BLAS %s, Java %s, %d warm-up + %d timed "
-                    + "steps", threads, Blas.get().name(), System.getProperty("java.version"), warmup, steps));
+            out.println(String.format(Locale.ROOT, "surge bench: %d threads, BLAS %s, Java %s, warm-up of at least %d "
+                    + "steps and %s s, then %d timed steps", threads, Blas.get().name(), System.getProperty("java.version"),
+                    warmup, fmtSeconds(warmupSeconds), steps));
         }
         for (Workload w : chosen) {
             ObjectNode r = noFork ? run(w, be) : forked(w);
@@ -205,7 +214,7 @@ final class BenchCommand implements Callable<Integer> {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Main.class.getName());
         cmd.addAll(List.of("bench", "--workload", w.id(), "--steps", Integer.toString(steps), "--warmup",
-                Integer.toString(warmup), "--threads", Integer.toString(threads), "--backend", backend, "--json", "--no-fork"));
+                Integer.toString(warmup), "--warmup-seconds", Double.toString(warmupSeconds), "--threads", Integer.toString(threads), "--backend", backend, "--json", "--no-fork"));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("JDK_JAVA_OPTIONS"); // already among the input arguments copied above
         Process p = pb.start();
@@ -289,15 +298,17 @@ final class BenchCommand implements Callable<Integer> {
             pool.resetPeakUsage();
         }
         double[] ms = new double[steps];
+        int warmedUp = 0;
         try (Trainer trainer = new Trainer(net, opt, new Trainer.Config(w.batch(), SEED, threads, be,
                 new Loss.CeCount(), List.of(), 0f))) {
-            for (int i = 0; i < warmup + steps; i++) {
+            long start = System.nanoTime();
+            while (warmedUp < warmup || (System.nanoTime() - start) / 1e9 < warmupSeconds) {
+                trainer.trainEpoch(data, warmedUp++, null);
+            }
+            for (int i = 0; i < steps; i++) {
                 long t0 = System.nanoTime();
-                trainer.trainEpoch(data, i, null);
-                long t1 = System.nanoTime();
-                if (i >= warmup) {
-                    ms[i - warmup] = (t1 - t0) / 1e6;
-                }
+                trainer.trainEpoch(data, warmedUp + i, null);
+                ms[i] = (System.nanoTime() - t0) / 1e6;
             }
         }
         double[] sorted = ms.clone();
@@ -319,7 +330,8 @@ final class BenchCommand implements Callable<Integer> {
         r.put("max_heap_mb", round(Runtime.getRuntime().maxMemory() / 1048576.0));
         r.put("threads", threads);
         r.put("steps", steps);
-        r.put("warmup", warmup);
+        r.put("warmup", warmedUp);
+        r.put("warmup_seconds", warmupSeconds);
         r.put("backend", backend);
         r.put("blas", Blas.get().name());
         r.put("java", System.getProperty("java.version"));
@@ -411,5 +423,9 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return sum / 1048576.0;
+    }
+
+    private static String fmtSeconds(double s) {
+        return s == Math.rint(s) ? Long.toString((long) s) : Double.toString(s);
     }
 }

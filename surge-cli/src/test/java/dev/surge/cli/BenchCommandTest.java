@@ -14,7 +14,8 @@ class BenchCommandTest {
 
     @Test
     void jsonLineHasTimesMemoryAndTheSgemmReferenceForW1() throws Exception {
-        TrainCommandTest.Run r = run(List.of("bench", "--workload", "W1", "--steps", "2", "--warmup", "0", "--json"));
+        TrainCommandTest.Run r = run(List.of("bench", "--workload", "W1", "--steps", "2", "--warmup", "0",
+                "--warmup-seconds", "0", "--json"));
         assertEquals(0, r.code(), r.err());
         String[] lines = r.out().strip().split("\n");
         assertEquals(1, lines.length, r.out());
@@ -26,6 +27,7 @@ class BenchCommandTest {
         assertTrue(j.get("peak_rss_mb").asDouble() > 0, j.toString());
         assertTrue(j.get("peak_heap_mb").asDouble() > 0, j.toString());
         assertTrue(j.get("sgemm_gflops").asDouble() > 0, j.toString());
+        assertEquals(0, j.get("warmup").asInt(), j.toString());
         // dense-equivalent rate = 3 · 2·T·B·(in·hidden + hidden·out) / median time
         double flops = 3.0 * 2 * 100 * 64 * (700.0 * 256 + 256.0 * 20);
         assertEquals(flops / (median / 1e3) / 1e9, j.get("dense_equiv_gflops").asDouble(),
@@ -43,6 +45,7 @@ class BenchCommandTest {
         assertOneLineError(run(List.of("bench", "--steps", "0")), 2, "--steps must be positive");
         assertOneLineError(run(List.of("bench", "--threads", "0")), 2, "--threads must be positive");
         assertOneLineError(run(List.of("bench", "--backend", "gpu")), 2, "--backend must be fused or composed");
+        assertOneLineError(run(List.of("bench", "--warmup-seconds", "-1")), 2, "--warmup-seconds must be between 0");
     }
 
     @Test
