@@ -114,8 +114,22 @@ public final class Network {
 
         /** After {@link Tape#backward}, adds each bound variable's gradient into its parameter's gradient. */
         public void accumulateGrads() {
+            accumulateGrads(0, 1);
+        }
+
+        /**
+         * {@link #accumulateGrads()} for part {@code part} of {@code parts} of every parameter's elements: the parts
+         * together do the same additions, so they can run on different threads with the same result.
+         */
+        public void accumulateGrads(int part, int parts) {
             for (var e : bound.entrySet()) {
-                e.getKey().grad().addScaled(e.getValue().grad(), 1f);
+                float[] d = e.getKey().grad().data();
+                float[] g = e.getValue().grad().data();
+                int lo = (int) ((long) d.length * part / parts);
+                int hi = (int) ((long) d.length * (part + 1) / parts);
+                for (int i = lo; i < hi; i++) {
+                    d[i] += g[i];
+                }
             }
         }
     }

@@ -59,29 +59,47 @@ public final class Adam implements Optimizer {
 
     @Override
     public void step() {
+        step(tasks -> tasks.forEach(Runnable::run), 1);
+    }
+
+    @Override
+    public void step(java.util.function.Consumer<List<Runnable>> runAll, int parts) {
         t++;
         double bc1 = 1 - Math.pow(beta1, t);
         double bc2 = 1 - Math.pow(beta2, t);
         float stepSize = (float) (lr / bc1);
         float bc2Sqrt = (float) Math.sqrt(bc2);
-        for (int i = 0; i < params.size(); i++) {
-            Parameter p = params.get(i);
-            float[] w = p.value().data();
-            float[] g = p.grad().data();
-            float[] mi = m[i];
-            float[] vi = v[i];
-            for (int j = 0; j < w.length; j++) {
-                float gj = g[j];
-                if (decoupled) {
-                    w[j] *= 1f - lr * weightDecay;
-                } else if (weightDecay != 0f) {
-                    gj += weightDecay * w[j];
+        List<Runnable> tasks = new java.util.ArrayList<>(parts);
+        for (int part = 0; part < parts; part++) {
+            int q = part;
+            tasks.add(() -> {
+                for (int i = 0; i < params.size(); i++) {
+                    int n = m[i].length;
+                    update(i, (int) ((long) n * q / parts), (int) ((long) n * (q + 1) / parts), stepSize, bc2Sqrt);
                 }
-                mi[j] = beta1 * mi[j] + (1 - beta1) * gj;
-                vi[j] = beta2 * vi[j] + (1 - beta2) * gj * gj;
-                float denom = (float) Math.sqrt(vi[j]) / bc2Sqrt + eps;
-                w[j] -= stepSize * mi[j] / denom;
+            });
+        }
+        runAll.accept(tasks);
+    }
+
+    /** The update of elements {@code [lo, hi)} of parameter {@code i}. */
+    private void update(int i, int lo, int hi, float stepSize, float bc2Sqrt) {
+        Parameter p = params.get(i);
+        float[] w = p.value().data();
+        float[] g = p.grad().data();
+        float[] mi = m[i];
+        float[] vi = v[i];
+        for (int j = lo; j < hi; j++) {
+            float gj = g[j];
+            if (decoupled) {
+                w[j] *= 1f - lr * weightDecay;
+            } else if (weightDecay != 0f) {
+                gj += weightDecay * w[j];
             }
+            mi[j] = beta1 * mi[j] + (1 - beta1) * gj;
+            vi[j] = beta2 * vi[j] + (1 - beta2) * gj * gj;
+            float denom = (float) Math.sqrt(vi[j]) / bc2Sqrt + eps;
+            w[j] -= stepSize * mi[j] / denom;
         }
     }
 

@@ -12,6 +12,15 @@ public sealed interface Optimizer permits Sgd, Adam {
     /** One update of every parameter from its current gradient. */
     void step();
 
+    /**
+     * {@link #step()} with the element-wise work split into {@code parts} tasks, which {@code runAll} runs (on a
+     * thread pool, say) and waits for. Every element gets the same arithmetic as in {@link #step()}, so the result does
+     * not depend on the split. By default the whole step is one task.
+     */
+    default void step(java.util.function.Consumer<List<Runnable>> runAll, int parts) {
+        runAll.accept(List.of(this::step));
+    }
+
     /** The parameters this optimizer updates. */
     List<Parameter> parameters();
 

@@ -151,15 +151,27 @@ public final class Trainer implements AutoCloseable {
             double batchLoss = 0;
             int correct = 0;
             for (Chunk c : chunks) {
-                c.pass.accumulateGrads();
                 batchLoss += c.loss * c.size / idx.length;
                 correct += c.correct;
             }
+            // each element of a parameter's gradient gets the chunks' gradients in chunk order, whichever thread
+            // does its part
+            int parts = cfg.threads();
+            List<Runnable> sums = new ArrayList<>(parts);
+            for (int part = 0; part < parts; part++) {
+                int q = part;
+                sums.add(() -> {
+                    for (Chunk c : chunks) {
+                        c.pass.accumulateGrads(q, parts);
+                    }
+                });
+            }
+            runAll(sums);
             guard(chunks, params, epoch, bi, batchLoss);
             if (cfg.clipNorm() > 0) {
                 clip(params, cfg.clipNorm());
             }
-            opt.step();
+            opt.step(this::runAll, cfg.threads());
             acc.add(chunks, batchLoss, idx.length);
             if (listener != null) {
                 listener.batchDone(bi + 1, batches, batchLoss, (double) correct / idx.length,
@@ -250,6 +262,45 @@ public final class Trainer implements AutoCloseable {
         Network.Pass pass;
         double[] spikes;
         double synops;
+    }
+
+    /**
+     * Runs element-wise tasks (parts of the gradient sums and of the optimizer step) on the pool, or here without one,
+     * and waits for all of them; the first failure is rethrown.
+     */
+    private void runAll(List<Runnable> tasks) {
+        if (pool == null || tasks.size() <= 1) {
+            tasks.forEach(Runnable::run);
+            return;
+        }
+        List<Future<?>> fs = new ArrayList<>(tasks.size());
+        for (Runnable t : tasks) {
+            fs.add(pool.submit(t));
+        }
+        RuntimeException failure = null;
+        boolean interrupted = false;
+        for (Future<?> f : fs) {
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (failure == null) {
+                        failure = e.getCause() instanceof RuntimeException re ? re
+                                : new IllegalStateException(e.getCause());
+                    }
+                    break;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     private List<Chunk> run(SampleSet data, int[] idx, int epoch, boolean train) {
