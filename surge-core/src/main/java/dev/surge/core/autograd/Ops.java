@@ -324,7 +324,11 @@ public final class Ops {
             Blas blas = Blas.get();
             float[] gd = g.data();
             if (x.requiresGrad()) {
-                blas.sgemm(false, false, m, k, n, 1f, gd, 0, n, w.value().data(), 0, k, 1f, x.gradData(), 0, k);
+                // the first gradient to reach x is written (β = 0: the BLAS neither reads nor copies in an array of
+                // zeros, and adds the product to zero as it would with β = 1); later ones are added
+                boolean fresh = x.gradOrNull() == null;
+                float[] gx = fresh ? x.freshGradToOverwrite() : x.gradData();
+                blas.sgemm(false, false, m, k, n, 1f, gd, 0, n, w.value().data(), 0, k, fresh ? 0f : 1f, gx, 0, k);
             }
             if (w.requiresGrad()) {
                 if (events != null) {

@@ -48,6 +48,18 @@ public final class Var {
         return grad.data();
     }
 
+    /**
+     * The gradient buffer for an op that writes every element of it, when this variable has no gradient yet: a new
+     * array whose contents are arbitrary (not zeroed). Callers check {@link #gradOrNull()} first.
+     */
+    float[] freshGradToOverwrite() {
+        if (grad != null) {
+            throw new IllegalStateException("this variable already has a gradient");
+        }
+        grad = Tensor.of(dev.surge.core.tensor.Arena.floatsToOverwrite(value.size()), value.shape());
+        return grad.data();
+    }
+
     /** Adds {@code g} (same size) into this variable's gradient, if it requires one. Used by custom ops. */
     public void accumulate(float[] g) {
         if (!requiresGrad) {
