@@ -354,10 +354,17 @@ public final class Ops {
     static float[] transpose(float[] a, int rows, int cols, int off, int stride) {
         // every element read is written; padding between rows is never read
         float[] t = Arena.floatsToOverwrite(off + cols * stride);
-        for (int i = 0; i < rows; i++) {
-            int r = i * cols;
-            for (int j = 0; j < cols; j++) {
-                t[off + j * stride + i] = a[r + j];
+        // in 32 × 32 blocks, so that the rows read and the rows written of a block stay in the L1 cache
+        for (int i0 = 0; i0 < rows; i0 += 32) {
+            int i1 = Math.min(rows, i0 + 32);
+            for (int j0 = 0; j0 < cols; j0 += 32) {
+                int j1 = Math.min(cols, j0 + 32);
+                for (int i = i0; i < i1; i++) {
+                    int r = i * cols;
+                    for (int j = j0; j < j1; j++) {
+                        t[off + j * stride + i] = a[r + j];
+                    }
+                }
             }
         }
         return t;

@@ -262,6 +262,8 @@ public final class Trainer implements AutoCloseable {
         Network.Pass pass;
         double[] spikes;
         double synops;
+        /** Whether each layer's output is all finite, checked on the chunk's own thread. */
+        boolean[] finite;
     }
 
     /**
@@ -391,6 +393,11 @@ public final class Trainer implements AutoCloseable {
             }
         }
         countSpikes(c, inputEvents, pass);
+        List<Var> outs = pass.outputs();
+        c.finite = new boolean[outs.size()];
+        for (int l = 0; l < outs.size(); l++) {
+            c.finite[l] = Kernels.allFinite(outs.get(l).value().data());
+        }
         if (train) {
             tape.backward(loss, Tensor.scalar((float) bc / idx.length));
         }
@@ -496,7 +503,7 @@ public final class Trainer implements AutoCloseable {
             for (int l = 0; l < outs.size(); l++) {
                 Tensor o = outs.get(l).value();
                 float[] d = o.data();
-                if (Kernels.allFinite(d)) {
+                if (c.finite[l]) {
                     continue;
                 }
                 for (int i = 0; i < d.length; i++) {
