@@ -14,6 +14,8 @@ public final class EventSampleSet implements SampleSet {
     private final int[] labels;
     private final int[][] times;
     private final int[][] units;
+    /** Whether each sample's events are sorted by time step and then unit. */
+    private final boolean[] sorted;
 
     /**
      * @param times per sample, the time step of each event (in {@code 0..steps-1})
@@ -45,6 +47,19 @@ public final class EventSampleSet implements SampleSet {
         this.labels = labels;
         this.times = times;
         this.units = units;
+        this.sorted = new boolean[labels.length];
+        for (int s = 0; s < labels.length; s++) {
+            boolean ok = true;
+            for (int e = 1; e < times[s].length && ok; e++) {
+                ok = times[s][e - 1] < times[s][e] || times[s][e - 1] == times[s][e] && units[s][e - 1] <= units[s][e];
+            }
+            sorted[s] = ok;
+        }
+    }
+
+    @Override
+    public int[][] sortedEvents(int index) {
+        return sorted[index] ? new int[][] {times[index], units[index]} : null;
     }
 
     @Override

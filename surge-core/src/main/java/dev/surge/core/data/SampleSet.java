@@ -48,6 +48,15 @@ public interface SampleSet {
         throw new UnsupportedOperationException(getClass().getName() + " does not list its inputs as events");
     }
 
+    /**
+     * Sample {@code index}'s events as {@code {times, inputs}}, sorted by time step and then input, when this set keeps
+     * them so and they do not depend on the random stream of {@link #writeEvents}; else null (the caller then uses
+     * {@link #writeEvents}). The arrays are the set's own: callers must not modify them.
+     */
+    default int[][] sortedEvents(int index) {
+        return null;
+    }
+
     /** Receives a sample's spike events. */
     @FunctionalInterface
     interface EventSink {

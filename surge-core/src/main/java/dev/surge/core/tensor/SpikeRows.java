@@ -88,6 +88,35 @@ public final class SpikeRows {
     }
 
     /**
+     * Row lists given directly: row {@code r}'s active columns are {@code index[start[r] .. start[r+1])}, in
+     * ascending order (a column listed k times has the value k). The arrays are kept, not copied.
+     *
+     * @throws IllegalArgumentException naming the first row whose list is out of range or not ascending
+     */
+    public static SpikeRows ofRows(int rows, int cols, int[] start, int[] index) {
+        if (start.length < rows + 1 || start[0] != 0) {
+            throw new IllegalArgumentException("row starts: need " + (rows + 1) + " entries from 0");
+        }
+        for (int r = 0; r < rows; r++) {
+            int p0 = start[r];
+            int p1 = start[r + 1];
+            if (p1 < p0 || p1 > index.length) {
+                throw new IllegalArgumentException("row " + r + ": list [" + p0 + ", " + p1 + ") out of range");
+            }
+            int prev = 0;
+            for (int p = p0; p < p1; p++) {
+                int c = index[p];
+                if (c < prev || c >= cols) {
+                    throw new IllegalArgumentException("row " + r + ": column " + c + " out of order or outside [0, "
+                            + cols + ")");
+                }
+                prev = c;
+            }
+        }
+        return new SpikeRows(rows, cols, start, index);
+    }
+
+    /**
      * The matrix as floats {@code [rows, cols]} (each entry counted), built once and then shared: callers must not
      * modify it.
      */

@@ -412,6 +412,10 @@ public final class Trainer implements AutoCloseable {
         int bc = hi - lo;
         int steps = data.steps();
         int in = data.inputs();
+        SpikeRows sorted = sortedEvents(data, idx, lo, hi);
+        if (sorted != null) {
+            return sorted;
+        }
         int[][] buf = eventBuffers[slot]; // rows, columns: reused from batch to batch, grown when a batch needs more
         int[] n = {0};
         for (int s = 0; s < bc; s++) {
@@ -431,6 +435,46 @@ public final class Trainer implements AutoCloseable {
             }, new SplittableRandom(mix(cfg.seed(), mix(epoch, sample))));
         }
         return SpikeRows.fromEntries(steps * bc, in, buf[0], buf[1], n[0]);
+    }
+
+    /**
+     * The chunk's events straight from sets that keep each sample's events sorted by time step and input: row
+     * {@code t·bc + s} is sample s's run of events at step t, so the rows are filled in order without sorting (the
+     * same lists as {@link SpikeRows#fromEntries} makes). Null when some sample's events are not kept so.
+     */
+    private static SpikeRows sortedEvents(SampleSet data, int[] idx, int lo, int hi) {
+        int bc = hi - lo;
+        int steps = data.steps();
+        int[][][] ev = new int[bc][][];
+        long total = 0;
+        for (int s = 0; s < bc; s++) {
+            ev[s] = data.sortedEvents(idx[lo + s]);
+            if (ev[s] == null) {
+                return null;
+            }
+            total += ev[s][0].length;
+        }
+        if (total > Integer.MAX_VALUE - 8) {
+            return null;
+        }
+        int rows = steps * bc;
+        int[] start = new int[rows + 1];
+        int[] index = Arena.intsAtLeast((int) Math.max(1, total));
+        int[] cursor = new int[bc];
+        int q = 0;
+        for (int t = 0; t < steps; t++) {
+            for (int s = 0; s < bc; s++) {
+                int[] ts = ev[s][0];
+                int[] us = ev[s][1];
+                int p = cursor[s];
+                while (p < ts.length && ts[p] == t) {
+                    index[q++] = us[p++];
+                }
+                cursor[s] = p;
+                start[t * bc + s + 1] = q;
+            }
+        }
+        return SpikeRows.ofRows(rows, data.inputs(), start, index);
     }
 
     /** The chunk's input as floats {@code [T, bc, inputs]}, written into this slot's reused buffer. */

@@ -144,6 +144,12 @@ class SpikeRowsTest {
         twice.weightGradInto(new float[] {3, 5}, 1, gwt);
         assertArrayEquals(new float[] {3, 0, 10}, gwt, 0f);
 
+        SpikeRows rowsGiven = SpikeRows.ofRows(2, 3, new int[] {0, 1, 3}, new int[] {0, 2, 2});
+        assertArrayEquals(new float[] {1, 0, 0, 0, 0, 2}, rowsGiven.toDense(), 0f);
+        IllegalArgumentException order = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SpikeRows.ofRows(2, 3, new int[] {0, 1, 3}, new int[] {0, 2, 1}));
+        assertTrue(order.getMessage().contains("row 1: column 1 out of order"), order.getMessage());
+
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> SpikeRows.fromEntries(2, 3, new int[] {0, 2}, new int[] {1, 1}, 2));
         assertTrue(e.getMessage().contains("event 1 at (row 2, column 1)"), e.getMessage());

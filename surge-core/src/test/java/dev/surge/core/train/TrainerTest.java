@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -196,6 +198,39 @@ class TrainerTest {
                 repeats.events(0) + repeats.events(1) + repeats.events(2), "the test data has no repeated events");
         assertArrayEquals(trainWide(asFloats(repeats), dev.surge.core.tensor.Kernels.Products.DENSE),
                 trainWide(repeats, dev.surge.core.tensor.Kernels.Products.DENSE), 0f);
+    }
+
+    /** {@code base} with each sample's events (repeats kept) sorted by step and input, or reversed (unsorted). */
+    static EventSampleSet ordered(EventSampleSet base, boolean sorted) {
+        int[] labels = new int[base.size()];
+        int[][] times = new int[base.size()][];
+        int[][] units = new int[base.size()][];
+        for (int i = 0; i < base.size(); i++) {
+            List<int[]> ev = new ArrayList<>();
+            base.writeEvents(i, (t, u) -> ev.add(new int[] {t, u}), null);
+            ev.sort((a, b) -> a[0] != b[0] ? Integer.compare(a[0], b[0]) : Integer.compare(a[1], b[1]));
+            if (!sorted) {
+                java.util.Collections.reverse(ev);
+            }
+            times[i] = ev.stream().mapToInt(e -> e[0]).toArray();
+            units[i] = ev.stream().mapToInt(e -> e[1]).toArray();
+            labels[i] = base.label(i);
+        }
+        return new EventSampleSet(base.steps(), base.inputs(), base.classes(), labels, times, units);
+    }
+
+    @Test
+    void sortedEventsAreListedRowByRowWithTheSameResultAsTheGeneralPath() {
+        // sorted samples are copied run by run into the rows; reversed ones go through the sort of SpikeRows.fromEntries
+        EventSampleSet base = twoClasses(64, 13);
+        EventSampleSet sorted = ordered(base, true);
+        EventSampleSet reversed = ordered(base, false);
+        assertNotNull(sorted.sortedEvents(0));
+        assertNull(reversed.sortedEvents(0));
+        assertNull(base.sortedEvents(0), "twoClasses draws its events unsorted");
+        for (var products : dev.surge.core.tensor.Kernels.Products.values()) {
+            assertArrayEquals(trainWide(reversed, products), trainWide(sorted, products), 0f, products.name());
+        }
     }
 
     @Test
