@@ -275,39 +275,15 @@ public final class Trainer implements AutoCloseable {
             tasks.forEach(Runnable::run);
             return;
         }
-        List<Future<?>> fs = new ArrayList<>(tasks.size());
+        List<Future<Object>> fs = new ArrayList<>(tasks.size());
         for (Runnable t : tasks) {
-            fs.add(pool.submit(t));
+            fs.add(pool.submit(t, null));
         }
-        RuntimeException failure = null;
-        boolean interrupted = false;
-        for (Future<?> f : fs) {
-            while (true) {
-                try {
-                    f.get();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (failure == null) {
-                        failure = e.getCause() instanceof RuntimeException re ? re
-                                : new IllegalStateException(e.getCause());
-                    }
-                    break;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        awaitAll(fs);
     }
 
     private List<Chunk> run(SampleSet data, int[] idx, int epoch, boolean train) {
         int parts = Math.min(cfg.threads(), idx.length);
-        List<Chunk> result = new ArrayList<>(parts);
         List<java.util.function.Supplier<Chunk>> tasks = new ArrayList<>(parts);
         for (int c = 0; c < parts; c++) {
             int lo = idx.length * c / parts;
@@ -316,6 +292,7 @@ public final class Trainer implements AutoCloseable {
             tasks.add(() -> arenas[slot].install(() -> chunk(data, idx, lo, hi, epoch, train, slot)));
         }
         if (pool == null || parts == 1) {
+            List<Chunk> result = new ArrayList<>(parts);
             for (var task : tasks) {
                 result.add(task.get());
             }
@@ -325,11 +302,20 @@ public final class Trainer implements AutoCloseable {
         for (var task : tasks) {
             fs.add(pool.submit(task::get));
         }
-        // Wait for every chunk, even after one failed, so that no chunk still uses its input buffer when the caller
-        // goes on (the buffers are reused by the next batch); then report the first failure in chunk order.
+        // every chunk is waited for, even after one failed, so that no chunk still uses its input buffer when the
+        // caller goes on (the buffers are reused by the next batch)
+        return awaitAll(fs);
+    }
+
+    /**
+     * The results of every future in order, after all of them have finished, even when one failed; then the first
+     * failure in order is thrown (an interrupt of the waiting thread counts as one, and is passed on).
+     */
+    private static <T> List<T> awaitAll(List<Future<T>> fs) {
+        List<T> result = new ArrayList<>(fs.size());
         RuntimeException failure = null;
         boolean interrupted = false;
-        for (Future<Chunk> f : fs) {
+        for (Future<T> f : fs) {
             while (true) {
                 try {
                     result.add(f.get());
