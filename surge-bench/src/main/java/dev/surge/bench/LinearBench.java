@@ -65,6 +65,9 @@ public class LinearBench {
         }
         SpikeRows ev = SpikeRows.of(d, 0, rows, in, 1.0);
         xe = ev == null ? x : Tensor.ofEvents(ev, rows, in);
+        // the dense path expands the events once; done here, outside the arena, so that the expansion is not an
+        // array that the arena recycles after the first call
+        xe.data();
         w = Tensor.randn(r, 0.05f, out, in);
         b = Tensor.zeros(out);
         g = Tensor.randn(r, 1f, rows, out);

@@ -51,6 +51,11 @@ final class Subsets {
             public void writeEvents(int index, EventSink sink, SplittableRandom rng) {
                 s.writeEvents(index, sink, rng);
             }
+
+            @Override
+            public int[][] sortedEvents(int index) {
+                return s.sortedEvents(index);
+            }
         };
     }
 }
