@@ -64,9 +64,9 @@ public final class Adam implements Optimizer {
 
     @Override
     public void step(java.util.function.Consumer<List<Runnable>> runAll, int parts) {
-        t++;
-        double bc1 = 1 - Math.pow(beta1, t);
-        double bc2 = 1 - Math.pow(beta2, t);
+        int step = t + 1; // counted once every part has been applied
+        double bc1 = 1 - Math.pow(beta1, step);
+        double bc2 = 1 - Math.pow(beta2, step);
         float stepSize = (float) (lr / bc1);
         float bc2Sqrt = (float) Math.sqrt(bc2);
         List<Runnable> tasks = new java.util.ArrayList<>(parts);
@@ -80,6 +80,7 @@ public final class Adam implements Optimizer {
             });
         }
         runAll.accept(tasks);
+        t = step;
     }
 
     /** The update of elements {@code [lo, hi)} of parameter {@code i}. */
