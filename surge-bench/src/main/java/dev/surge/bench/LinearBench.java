@@ -54,6 +54,8 @@ public class LinearBench {
     Tensor w;
     Tensor b;
     Tensor g;
+    /** Recycles the step's arrays as the trainer does (one arena per chunk, recycled after each batch). */
+    final Arena arena = new Arena();
 
     @Setup(Level.Trial)
     public void setup() {
@@ -94,9 +96,6 @@ public class LinearBench {
         arena.recycle();
         return r;
     }
-
-    /** Recycles the step's arrays as the trainer does (one arena per chunk, recycled after each batch). */
-    final Arena arena = new Arena();
 
     /**
      * Forward and weight gradient from the input's events with the arrays recycled, as in a training step: the

@@ -214,7 +214,8 @@ final class BenchCommand implements Callable<Integer> {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Main.class.getName());
         cmd.addAll(List.of("bench", "--workload", w.id(), "--steps", Integer.toString(steps), "--warmup",
-                Integer.toString(warmup), "--warmup-seconds", Double.toString(warmupSeconds), "--threads", Integer.toString(threads), "--backend", backend, "--json", "--no-fork"));
+                Integer.toString(warmup), "--warmup-seconds", Double.toString(warmupSeconds), "--threads",
+                Integer.toString(threads), "--backend", backend, "--json", "--no-fork"));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("JDK_JAVA_OPTIONS"); // already among the input arguments copied above
         Process p = pb.start();

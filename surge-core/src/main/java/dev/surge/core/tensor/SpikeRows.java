@@ -268,7 +268,7 @@ public final class SpikeRows {
         if (!VECTOR || n < VectorKernels.TILE) {
             float[] gwt = Arena.floats(cols * n);
             weightGradInto(g, n, gwt);
-            addTransposed(gwt, cols, n, n, gw);
+            addTransposed(gwt, cols, n, n, gw, 0);
             return;
         }
         VectorKernels.Plan plan = columnPlan();
@@ -286,12 +286,10 @@ public final class SpikeRows {
         }
     }
 
-    /** {@code gw[o·cols + c] += part[c·stride + o]} for {@code c < cols}, {@code o < w}. */
-    private static void addTransposed(float[] part, int cols, int w, int stride, float[] gw) {
-        addTransposed(part, cols, w, stride, gw, 0);
-    }
-
-    /** {@link #addTransposed} into {@code gw} from {@code gwOff}, in blocks of 16 inputs so both sides stay cached. */
+    /**
+     * {@code gw[gwOff + o·cols + c] += part[c·stride + o]} for {@code c < cols}, {@code o < w}, in blocks of 16 inputs
+     * so that both sides stay cached.
+     */
     private static void addTransposed(float[] part, int cols, int w, int stride, float[] gw, int gwOff) {
         for (int cb = 0; cb < cols; cb += 16) {
             int ce = Math.min(cols, cb + 16);

@@ -26,13 +26,7 @@ final class VectorKernels {
      */
     static void segmentSums(int segments, int[] start, int[] list, float[] src, int srcOff, int srcStride, int n,
                             float[] out, int outOff, int srcRows) {
-        segmentSums(segments, start, list, src, srcOff, srcStride, n, out, outOff, srcRows, n);
-    }
-
-    /** {@link #segmentSums} with segment {@code i}'s output row at {@code out[outOff + i·outStride]}. */
-    static void segmentSums(int segments, int[] start, int[] list, float[] src, int srcOff, int srcStride, int n,
-                            float[] out, int outOff, int srcRows, int outStride) {
-        sums(plan(segments, start, list, srcRows), src, srcOff, srcStride, n, out, outOff, outStride);
+        sums(plan(segments, start, list, srcRows), src, srcOff, srcStride, n, out, outOff, n);
     }
 
     /** Columns of one full tile: eight vectors, kept in registers while a segment's entries are added. */
@@ -173,7 +167,6 @@ final class VectorKernels {
         int segments = plan.segments();
         int[] bs = plan.start();
         int[] bl = plan.list();
-        boolean overlap = fresh > o0;
         for (int b = 0, q0 = 0; b < plan.blocks(); b++, q0 += segments) {
             for (int i = 0; i < segments; i++) {
                 int p = bs[q0 + i];
@@ -201,25 +194,14 @@ final class VectorKernels {
                     a6 = a6.add(FloatVector.fromArray(S, src, sb + 6 * L));
                     a7 = a7.add(FloatVector.fromArray(S, src, sb + 7 * L));
                 }
-                if (overlap) {
-                    store(a0, out, ob, o0, fresh);
-                    store(a1, out, ob + L, o0 + L, fresh);
-                    store(a2, out, ob + 2 * L, o0 + 2 * L, fresh);
-                    store(a3, out, ob + 3 * L, o0 + 3 * L, fresh);
-                    store(a4, out, ob + 4 * L, o0 + 4 * L, fresh);
-                    store(a5, out, ob + 5 * L, o0 + 5 * L, fresh);
-                    store(a6, out, ob + 6 * L, o0 + 6 * L, fresh);
-                    store(a7, out, ob + 7 * L, o0 + 7 * L, fresh);
-                } else {
-                    a0.intoArray(out, ob);
-                    a1.intoArray(out, ob + L);
-                    a2.intoArray(out, ob + 2 * L);
-                    a3.intoArray(out, ob + 3 * L);
-                    a4.intoArray(out, ob + 4 * L);
-                    a5.intoArray(out, ob + 5 * L);
-                    a6.intoArray(out, ob + 6 * L);
-                    a7.intoArray(out, ob + 7 * L);
-                }
+                store(a0, out, ob, o0, fresh);
+                store(a1, out, ob + L, o0 + L, fresh);
+                store(a2, out, ob + 2 * L, o0 + 2 * L, fresh);
+                store(a3, out, ob + 3 * L, o0 + 3 * L, fresh);
+                store(a4, out, ob + 4 * L, o0 + 4 * L, fresh);
+                store(a5, out, ob + 5 * L, o0 + 5 * L, fresh);
+                store(a6, out, ob + 6 * L, o0 + 6 * L, fresh);
+                store(a7, out, ob + 7 * L, o0 + 7 * L, fresh);
             }
         }
     }
@@ -230,7 +212,6 @@ final class VectorKernels {
         int segments = plan.segments();
         int[] bs = plan.start();
         int[] bl = plan.list();
-        boolean overlap = fresh > o0;
         for (int b = 0, q0 = 0; b < plan.blocks(); b++, q0 += segments) {
             for (int i = 0; i < segments; i++) {
                 int p = bs[q0 + i];
@@ -250,17 +231,10 @@ final class VectorKernels {
                     a2 = a2.add(FloatVector.fromArray(S, src, sb + 2 * L));
                     a3 = a3.add(FloatVector.fromArray(S, src, sb + 3 * L));
                 }
-                if (overlap) {
-                    store(a0, out, ob, o0, fresh);
-                    store(a1, out, ob + L, o0 + L, fresh);
-                    store(a2, out, ob + 2 * L, o0 + 2 * L, fresh);
-                    store(a3, out, ob + 3 * L, o0 + 3 * L, fresh);
-                } else {
-                    a0.intoArray(out, ob);
-                    a1.intoArray(out, ob + L);
-                    a2.intoArray(out, ob + 2 * L);
-                    a3.intoArray(out, ob + 3 * L);
-                }
+                store(a0, out, ob, o0, fresh);
+                store(a1, out, ob + L, o0 + L, fresh);
+                store(a2, out, ob + 2 * L, o0 + 2 * L, fresh);
+                store(a3, out, ob + 3 * L, o0 + 3 * L, fresh);
             }
         }
     }
@@ -271,7 +245,6 @@ final class VectorKernels {
         int segments = plan.segments();
         int[] bs = plan.start();
         int[] bl = plan.list();
-        boolean overlap = fresh > o0;
         for (int b = 0, q0 = 0; b < plan.blocks(); b++, q0 += segments) {
             for (int i = 0; i < segments; i++) {
                 int p = bs[q0 + i];
@@ -284,18 +257,21 @@ final class VectorKernels {
                 for (; p < pe; p++) {
                     a = a.add(FloatVector.fromArray(S, src, srcOff + bl[p] * srcStride + o0));
                 }
-                if (overlap) {
-                    store(a, out, ob, o0, fresh);
-                } else {
-                    a.intoArray(out, ob);
-                }
+                store(a, out, ob, o0, fresh);
             }
         }
     }
 
-    /** Stores the lanes of {@code a} at or after column {@code fresh}; the others keep what {@code out} holds. */
+    /**
+     * Stores {@code a}, the vector at column {@code c}, at {@code out[at]}: all of it, or in the overlapping last tile
+     * only the lanes at or after column {@code fresh}, the others keeping what {@code out} holds.
+     */
     private static void store(FloatVector a, float[] out, int at, int c, int fresh) {
-        FloatVector.fromArray(S, out, at).blend(a, freshLanes(c, fresh)).intoArray(out, at);
+        if (c >= fresh) {
+            a.intoArray(out, at);
+        } else {
+            FloatVector.fromArray(S, out, at).blend(a, freshLanes(c, fresh)).intoArray(out, at);
+        }
     }
 
     /**
