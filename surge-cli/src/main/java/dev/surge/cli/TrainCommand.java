@@ -49,7 +49,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", description = "A preset name or a JSON model file (default: per dataset).")
     String model;
 
-    @Option(names = "--epochs", description = "Epochs (default: 40 on randman, 20 otherwise).")
+    @Option(names = "--epochs", description = "Epochs (default: 60 on randman, 20 otherwise).")
     Integer epochs;
 
     @Option(names = "--batch-size", paramLabel = "N", description = "Samples per batch (default: 32 for randman, 128 otherwise).")
@@ -306,7 +306,7 @@ final class TrainCommand implements Callable<Integer> {
         if (resume && force) {
             throw bad("--resume and --force contradict each other");
         }
-        int e = epochs != null ? epochs : (dataset.equals("randman") ? 40 : 20);
+        int e = epochs != null ? epochs : (dataset.equals("randman") ? 60 : 20);
         if (e <= 0) {
             throw bad("--epochs must be positive, got " + e);
         }
