@@ -317,6 +317,8 @@ public final class Ops {
         int wtStride = aligned ? SpikeRows.alignedStride(n) : n;
         if (events != null) {
             events.addRowsInto(transpose(w.value().data(), n, k, wtOff, wtStride), wtOff, wtStride, n, ys, 0);
+        } else if (n <= Kernels.NARROW) {
+            Kernels.addNarrowDots(m, k, n, x.value().data(), w.value().data(), ys);
         } else {
             Blas.get().sgemm(false, true, m, n, k, 1f, x.value().data(), 0, k, w.value().data(), 0, k, 1f, ys, 0, n);
         }
@@ -324,16 +326,22 @@ public final class Ops {
             Blas blas = Blas.get();
             float[] gd = g.data();
             if (x.requiresGrad()) {
-                // the first gradient to reach x is written (β = 0: the BLAS neither reads nor copies in an array of
-                // zeros, and adds the product to zero as it would with β = 1); later ones are added
-                boolean fresh = x.gradOrNull() == null;
-                float[] gx = fresh ? x.freshGradToOverwrite() : x.gradData();
-                blas.sgemm(false, false, m, k, n, 1f, gd, 0, n, w.value().data(), 0, k, fresh ? 0f : 1f, gx, 0, k);
+                if (n <= Kernels.NARROW) {
+                    Kernels.addNarrowProduct(m, n, k, gd, w.value().data(), x.gradData());
+                } else {
+                    // the first gradient to reach x is written (β = 0: the BLAS neither reads nor copies in an array of
+                    // zeros, and adds the product to zero as it would with β = 1); later ones are added
+                    boolean fresh = x.gradOrNull() == null;
+                    float[] gx = fresh ? x.freshGradToOverwrite() : x.gradData();
+                    blas.sgemm(false, false, m, k, n, 1f, gd, 0, n, w.value().data(), 0, k, fresh ? 0f : 1f, gx, 0, k);
+                }
             }
             if (w.requiresGrad()) {
                 if (events != null) {
                     // ∂L/∂W[o, j] = Σ over the rows i where input j spiked of g[i, o]
                     events.weightGradIntoWeights(gd, n, w.gradData());
+                } else if (n <= Kernels.NARROW) {
+                    Kernels.addNarrowOuter(m, n, k, gd, x.value().data(), w.gradData());
                 } else {
                     blas.sgemm(true, false, n, k, m, 1f, gd, 0, n, x.value().data(), 0, k, 1f, w.gradData(), 0, k);
                 }

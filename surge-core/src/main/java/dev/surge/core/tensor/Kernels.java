@@ -106,4 +106,119 @@ public final class Kernels {
         }
         return s;
     }
+
+    /**
+     * Widest {@code n} (a layer's outputs) for which the products of a linear layer run in Java instead of a GEMM
+     * ({@link #addNarrowProduct}, {@link #addNarrowDots}, {@link #addNarrowOuter}): there each product is memory-bound
+     * (each element of the wide operand takes {@code n} multiply-adds), and OpenBLAS through off-heap operands copies
+     * the wide operand in (and the accumulator out) on every call. At a readout of W3 ({@code [1600, 1000] → 10}) the
+     * three OpenBLAS calls took about 1, 1.7 and 1.2 ms per chunk in a training step.
+     */
+    public static final int NARROW = 32;
+
+    /**
+     * {@code c[i, j] += Σ_{o < n} a[i, o] · b[o, j]} for {@code a [m, n]}, {@code b [n, k]}, {@code c [m, k]} with a
+     * narrow {@code n} (at most {@link #NARROW}): per element, fused multiply-adds over {@code o} in order, the same in
+     * the SIMD and scalar paths. Zero entries of {@code a} are skipped (adding {@code 0·b} changes nothing for finite
+     * {@code b}, and a spike readout's gradient has many).
+     */
+    public static void addNarrowProduct(int m, int n, int k, float[] a, float[] b, float[] c) {
+        if (SpikeRows.VECTOR) {
+            VectorKernels.addNarrowProduct(m, n, k, a, b, c);
+        } else {
+            addNarrowProductScalar(m, n, k, a, b, c);
+        }
+    }
+
+    static void addNarrowProductScalar(int m, int n, int k, float[] a, float[] b, float[] c) {
+        for (int i = 0; i < m; i++) {
+            int ci = i * k;
+            for (int o = 0; o < n; o++) {
+                float x = a[i * n + o];
+                if (x == 0f) {
+                    continue;
+                }
+                int bo = o * k;
+                for (int j = 0; j < k; j++) {
+                    c[ci + j] = Math.fma(x, b[bo + j], c[ci + j]);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code y[i, o] += Σ_{j < k} x[i, j] · w[o, j]} for {@code x [m, k]}, {@code w [n, k]}, {@code y [m, n]} with a
+     * narrow {@code n}: the forward product of a readout. Each dot product keeps {@link #DOT_LANES} partial sums
+     * (element {@code j} of a full block of {@code DOT_LANES} goes to partial {@code j mod DOT_LANES} by fused
+     * multiply-add), adds them to {@code y} in lane order, then the remaining elements in order; the SIMD and scalar
+     * paths compute exactly this.
+     */
+    public static void addNarrowDots(int m, int k, int n, float[] x, float[] w, float[] y) {
+        if (SpikeRows.VECTOR) {
+            VectorKernels.addNarrowDots(m, k, n, x, w, y);
+        } else {
+            addNarrowDotsScalar(m, k, n, x, w, y, DOT_LANES);
+        }
+    }
+
+    /**
+     * Partial sums per dot product in {@link #addNarrowDots}: the lanes of the machine's preferred float vector (16 with
+     * AVX-512, 8 with AVX2), or 16 without the Vector API. As with OpenBLAS, whose kernels also depend on the CPU, the
+     * last bits of a readout may differ between machines; on one machine they do not vary.
+     */
+    static final int DOT_LANES = SpikeRows.VECTOR ? VectorKernels.lanes() : 16;
+
+    static void addNarrowDotsScalar(int m, int k, int n, float[] x, float[] w, float[] y, int lanes) {
+        float[] part = new float[lanes];
+        int full = k - k % lanes;
+        for (int i = 0; i < m; i++) {
+            int xi = i * k;
+            for (int o = 0; o < n; o++) {
+                int wo = o * k;
+                java.util.Arrays.fill(part, 0f);
+                for (int j = 0; j < full; j += lanes) {
+                    for (int l = 0; l < lanes; l++) {
+                        part[l] = Math.fma(x[xi + j + l], w[wo + j + l], part[l]);
+                    }
+                }
+                float s = y[i * n + o];
+                for (int l = 0; l < lanes; l++) {
+                    s += part[l];
+                }
+                for (int j = full; j < k; j++) {
+                    s = Math.fma(x[xi + j], w[wo + j], s);
+                }
+                y[i * n + o] = s;
+            }
+        }
+    }
+
+    /**
+     * {@code gw[o, j] += Σ_{i < m} g[i, o] · x[i, j]} for {@code g [m, n]}, {@code x [m, k]}, {@code gw [n, k]} with a
+     * narrow {@code n}: the weight gradient of a readout. Per element, fused multiply-adds over {@code i} in order,
+     * skipping zero entries of {@code g}; the same in the SIMD and scalar paths.
+     */
+    public static void addNarrowOuter(int m, int n, int k, float[] g, float[] x, float[] gw) {
+        if (SpikeRows.VECTOR) {
+            VectorKernels.addNarrowOuter(m, n, k, g, x, gw);
+        } else {
+            addNarrowOuterScalar(m, n, k, g, x, gw);
+        }
+    }
+
+    static void addNarrowOuterScalar(int m, int n, int k, float[] g, float[] x, float[] gw) {
+        for (int i = 0; i < m; i++) {
+            for (int o = 0; o < n; o++) {
+                float a = g[i * n + o];
+                if (a == 0f) {
+                    continue;
+                }
+                int wo = o * k;
+                int xi = i * k;
+                for (int j = 0; j < k; j++) {
+                    gw[wo + j] = Math.fma(a, x[xi + j], gw[wo + j]);
+                }
+            }
+        }
+    }
 }

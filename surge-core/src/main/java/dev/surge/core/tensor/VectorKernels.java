@@ -323,6 +323,173 @@ final class VectorKernels {
         }
     }
 
+    /**
+     * {@link Kernels#addNarrowProduct}: for each row of {@code c}, tiles of four vectors stay in registers while the
+     * row's {@code n} scaled rows of {@code b} are added in order; the columns past the last full vector are scalar.
+     */
+    static void addNarrowProduct(int m, int n, int k, float[] a, float[] b, float[] c) {
+        for (int i = 0; i < m; i++) {
+            int ci = i * k;
+            int ai = i * n;
+            int j = 0;
+            for (; j + 4 * L <= k; j += 4 * L) {
+                FloatVector c0 = FloatVector.fromArray(S, c, ci + j);
+                FloatVector c1 = FloatVector.fromArray(S, c, ci + j + L);
+                FloatVector c2 = FloatVector.fromArray(S, c, ci + j + 2 * L);
+                FloatVector c3 = FloatVector.fromArray(S, c, ci + j + 3 * L);
+                for (int o = 0; o < n; o++) {
+                    float x = a[ai + o];
+                    if (x == 0f) {
+                        continue;
+                    }
+                    FloatVector xv = FloatVector.broadcast(S, x);
+                    int bo = o * k + j;
+                    c0 = xv.fma(FloatVector.fromArray(S, b, bo), c0);
+                    c1 = xv.fma(FloatVector.fromArray(S, b, bo + L), c1);
+                    c2 = xv.fma(FloatVector.fromArray(S, b, bo + 2 * L), c2);
+                    c3 = xv.fma(FloatVector.fromArray(S, b, bo + 3 * L), c3);
+                }
+                c0.intoArray(c, ci + j);
+                c1.intoArray(c, ci + j + L);
+                c2.intoArray(c, ci + j + 2 * L);
+                c3.intoArray(c, ci + j + 3 * L);
+            }
+            for (; j + L <= k; j += L) {
+                FloatVector acc = FloatVector.fromArray(S, c, ci + j);
+                for (int o = 0; o < n; o++) {
+                    float x = a[ai + o];
+                    if (x != 0f) {
+                        acc = FloatVector.broadcast(S, x).fma(FloatVector.fromArray(S, b, o * k + j), acc);
+                    }
+                }
+                acc.intoArray(c, ci + j);
+            }
+            for (; j < k; j++) {
+                float acc = c[ci + j];
+                for (int o = 0; o < n; o++) {
+                    float x = a[ai + o];
+                    if (x != 0f) {
+                        acc = Math.fma(x, b[o * k + j], acc);
+                    }
+                }
+                c[ci + j] = acc;
+            }
+        }
+    }
+
+    /** Lanes of the preferred float vector. */
+    static int lanes() {
+        return L;
+    }
+
+    /**
+     * {@link Kernels#addNarrowDots} with four outputs at a time sharing each load of {@code x}; the partial sums of a
+     * dot product are its accumulator's lanes, stored and added in lane order.
+     */
+    static void addNarrowDots(int m, int k, int n, float[] x, float[] w, float[] y) {
+        float[] part = new float[4 * L];
+        int full = k - k % L;
+        for (int i = 0; i < m; i++) {
+            int xi = i * k;
+            int o = 0;
+            for (; o + 4 <= n; o += 4) {
+                int w0 = o * k;
+                FloatVector s0 = FloatVector.zero(S);
+                FloatVector s1 = FloatVector.zero(S);
+                FloatVector s2 = FloatVector.zero(S);
+                FloatVector s3 = FloatVector.zero(S);
+                for (int j = 0; j < full; j += L) {
+                    FloatVector xv = FloatVector.fromArray(S, x, xi + j);
+                    s0 = xv.fma(FloatVector.fromArray(S, w, w0 + j), s0);
+                    s1 = xv.fma(FloatVector.fromArray(S, w, w0 + k + j), s1);
+                    s2 = xv.fma(FloatVector.fromArray(S, w, w0 + 2 * k + j), s2);
+                    s3 = xv.fma(FloatVector.fromArray(S, w, w0 + 3 * k + j), s3);
+                }
+                s0.intoArray(part, 0);
+                s1.intoArray(part, L);
+                s2.intoArray(part, 2 * L);
+                s3.intoArray(part, 3 * L);
+                for (int q = 0; q < 4; q++) {
+                    finishDot(x, xi, w, w0 + q * k, full, k, part, q * L, y, i * n + o + q);
+                }
+            }
+            for (; o < n; o++) {
+                int wo = o * k;
+                FloatVector s0 = FloatVector.zero(S);
+                for (int j = 0; j < full; j += L) {
+                    s0 = FloatVector.fromArray(S, x, xi + j).fma(FloatVector.fromArray(S, w, wo + j), s0);
+                }
+                s0.intoArray(part, 0);
+                finishDot(x, xi, w, wo, full, k, part, 0, y, i * n + o);
+            }
+        }
+    }
+
+    /** {@code y[at] +=} the partial sums in lane order, then the elements from {@code full} on, in order. */
+    private static void finishDot(float[] x, int xi, float[] w, int wo, int full, int k, float[] part, int p0,
+                                  float[] y, int at) {
+        float s = y[at];
+        for (int l = 0; l < L; l++) {
+            s += part[p0 + l];
+        }
+        for (int j = full; j < k; j++) {
+            s = Math.fma(x[xi + j], w[wo + j], s);
+        }
+        y[at] = s;
+    }
+
+    /**
+     * {@link Kernels#addNarrowOuter} by column tiles of four vectors: for each tile, every row of {@code x} is loaded
+     * once and added, scaled, into the tile of each of the {@code n} rows of {@code gw} (which stay in the L1 cache).
+     */
+    static void addNarrowOuter(int m, int n, int k, float[] g, float[] x, float[] gw) {
+        int j0 = 0;
+        for (; j0 + 4 * L <= k; j0 += 4 * L) {
+            for (int i = 0; i < m; i++) {
+                int xi = i * k + j0;
+                FloatVector x0 = FloatVector.fromArray(S, x, xi);
+                FloatVector x1 = FloatVector.fromArray(S, x, xi + L);
+                FloatVector x2 = FloatVector.fromArray(S, x, xi + 2 * L);
+                FloatVector x3 = FloatVector.fromArray(S, x, xi + 3 * L);
+                for (int o = 0; o < n; o++) {
+                    float a = g[i * n + o];
+                    if (a == 0f) {
+                        continue;
+                    }
+                    FloatVector av = FloatVector.broadcast(S, a);
+                    int wo = o * k + j0;
+                    av.fma(x0, FloatVector.fromArray(S, gw, wo)).intoArray(gw, wo);
+                    av.fma(x1, FloatVector.fromArray(S, gw, wo + L)).intoArray(gw, wo + L);
+                    av.fma(x2, FloatVector.fromArray(S, gw, wo + 2 * L)).intoArray(gw, wo + 2 * L);
+                    av.fma(x3, FloatVector.fromArray(S, gw, wo + 3 * L)).intoArray(gw, wo + 3 * L);
+                }
+            }
+        }
+        for (; j0 + L <= k; j0 += L) {
+            for (int i = 0; i < m; i++) {
+                FloatVector xv = FloatVector.fromArray(S, x, i * k + j0);
+                for (int o = 0; o < n; o++) {
+                    float a = g[i * n + o];
+                    if (a != 0f) {
+                        int wo = o * k + j0;
+                        FloatVector.broadcast(S, a).fma(xv, FloatVector.fromArray(S, gw, wo)).intoArray(gw, wo);
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            for (int o = 0; o < n; o++) {
+                float a = g[i * n + o];
+                if (a == 0f) {
+                    continue;
+                }
+                for (int j = j0; j < k; j++) {
+                    gw[o * k + j] = Math.fma(a, x[i * k + j], gw[o * k + j]);
+                }
+            }
+        }
+    }
+
     /** Whether every element is finite: {@code x·0} is 0 for finite x and NaN otherwise, and NaN survives a sum. */
     static boolean allFinite(float[] a) {
         FloatVector acc = FloatVector.zero(S);

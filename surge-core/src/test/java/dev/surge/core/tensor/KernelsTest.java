@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The SIMD checks the trainer runs on every batch: finiteness, and the exact spike count. */
+/** The SIMD checks the trainer runs on every batch (finiteness, the exact spike count) and the narrow products. */
 class KernelsTest {
 
     @Test
@@ -43,6 +43,97 @@ class KernelsTest {
                 a[i] = r.nextDouble() < 0.4 ? 1f : 0f;
             }
             assertEquals(Tensor.of(a, n).sum(), Kernels.spikeSum(a), "n=" + n);
+        }
+    }
+
+    @Test
+    void narrowProductIsTheSameWithSimdAndScalarAndMatchesTheDefinition() {
+        SplittableRandom r = new SplittableRandom(4);
+        for (int[] shape : new int[][] {{1, 1, 1}, {7, 3, 5}, {50, 10, 784}, {33, 32, 17}, {20, 20, 1000}}) {
+            int m = shape[0];
+            int n = shape[1];
+            int k = shape[2];
+            float[] a = new float[m * n];
+            float[] b = new float[n * k];
+            float[] c0 = new float[m * k];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = r.nextDouble() < 0.3 ? 0f : (float) r.nextGaussian(); // zeros are skipped
+            }
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (float) r.nextGaussian();
+            }
+            for (int i = 0; i < c0.length; i++) {
+                c0[i] = (float) r.nextGaussian();
+            }
+            float[] c1 = c0.clone();
+            float[] c2 = c0.clone();
+            Kernels.addNarrowProduct(m, n, k, a, b, c1);
+            Kernels.addNarrowProductScalar(m, n, k, a, b, c2);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(c2, c1, 0f, "m=" + m + " n=" + n + " k=" + k);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < k; j++) {
+                    double want = c0[i * k + j];
+                    for (int o = 0; o < n; o++) {
+                        want += (double) a[i * n + o] * b[o * k + j];
+                    }
+                    assertEquals(want, c1[i * k + j], 1e-5 * (1 + Math.abs(want)), "m=" + m + " n=" + n + " k=" + k);
+                }
+            }
+        }
+    }
+
+    @Test
+    void narrowDotsAndOuterProductsAreTheSameWithSimdAndScalarAndMatchTheDefinitions() {
+        SplittableRandom r = new SplittableRandom(5);
+        for (int[] shape : new int[][] {{1, 1, 1}, {9, 5, 3}, {40, 10, 1000}, {17, 7, 33}, {25, 32, 784}, {3, 4, 16}}) {
+            int m = shape[0];
+            int n = shape[1];
+            int k = shape[2];
+            float[] x = new float[m * k];
+            float[] w = new float[n * k];
+            float[] g = new float[m * n];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = r.nextDouble() < 0.8 ? 0f : 1f; // spikes, as a readout's input
+            }
+            for (int i = 0; i < w.length; i++) {
+                w[i] = (float) r.nextGaussian();
+            }
+            for (int i = 0; i < g.length; i++) {
+                g[i] = r.nextDouble() < 0.2 ? 0f : (float) r.nextGaussian();
+            }
+            float[] y0 = new float[m * n];
+            for (int i = 0; i < y0.length; i++) {
+                y0[i] = (float) r.nextGaussian();
+            }
+            float[] y1 = y0.clone();
+            float[] y2 = y0.clone();
+            Kernels.addNarrowDots(m, k, n, x, w, y1);
+            Kernels.addNarrowDotsScalar(m, k, n, x, w, y2, Kernels.DOT_LANES);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(y2, y1, 0f, "dots m=" + m + " n=" + n + " k=" + k);
+            for (int i = 0; i < m; i++) {
+                for (int o = 0; o < n; o++) {
+                    double want = y0[i * n + o];
+                    for (int j = 0; j < k; j++) {
+                        want += (double) x[i * k + j] * w[o * k + j];
+                    }
+                    assertEquals(want, y1[i * n + o], 1e-5 * (1 + Math.abs(want)), "dots m=" + m + " n=" + n);
+                }
+            }
+            float[] gw0 = w.clone();
+            float[] gw1 = w.clone();
+            float[] gw2 = w.clone();
+            Kernels.addNarrowOuter(m, n, k, g, x, gw1);
+            Kernels.addNarrowOuterScalar(m, n, k, g, x, gw2);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(gw2, gw1, 0f, "outer m=" + m + " n=" + n + " k=" + k);
+            for (int o = 0; o < n; o++) {
+                for (int j = 0; j < k; j++) {
+                    double want = gw0[o * k + j];
+                    for (int i = 0; i < m; i++) {
+                        want += (double) g[i * n + o] * x[i * k + j];
+                    }
+                    assertEquals(want, gw1[o * k + j], 1e-5 * (1 + Math.abs(want)), "outer m=" + m + " n=" + n);
+                }
+            }
         }
     }
 }
