@@ -16,6 +16,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -92,9 +93,19 @@ final class BenchCommand implements Callable<Integer> {
     int warmup;
 
     @Option(names = "--warmup-seconds", defaultValue = "3", description = "Keep warming up until this many seconds "
-            + "have passed, at least --warmup steps: the JIT compiler is still at work after 10 short steps (default: "
-            + "${DEFAULT-VALUE}).")
+            + "have passed, at least --warmup steps, and then until the JIT compiler has been idle for "
+            + QUIET_STEPS + " steps (at most " + MAX_QUIET_WAIT_SECONDS + " s more): it is still at work after 10 short "
+            + "steps, and a kernel running compiled by C1 meanwhile allocates a vector object per operation; 0 skips "
+            + "the wait too (default: ${DEFAULT-VALUE}).")
     double warmupSeconds;
+
+    @Option(names = "--step-times", description = "Add every timed step's milliseconds to the JSON line (ms_steps).")
+    boolean stepTimes;
+
+    /** Consecutive warm-up steps without JIT compilation after which the warm-up may end. */
+    static final int QUIET_STEPS = 5;
+    /** Longest wait for an idle JIT compiler after the other warm-up conditions hold. */
+    static final int MAX_QUIET_WAIT_SECONDS = 30;
 
     @Option(names = "--threads", defaultValue = "2", description = "Worker threads (default: ${DEFAULT-VALUE}).")
     int threads;
@@ -216,6 +227,9 @@ final class BenchCommand implements Callable<Integer> {
         cmd.addAll(List.of("bench", "--workload", w.id(), "--steps", Integer.toString(steps), "--warmup",
                 Integer.toString(warmup), "--warmup-seconds", Double.toString(warmupSeconds), "--threads",
                 Integer.toString(threads), "--backend", backend, "--json", "--no-fork"));
+        if (stepTimes) {
+            cmd.add("--step-times");
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("JDK_JAVA_OPTIONS"); // already among the input arguments copied above
         Process p = pb.start();
@@ -300,12 +314,27 @@ final class BenchCommand implements Callable<Integer> {
         }
         double[] ms = new double[steps];
         int warmedUp = 0;
+        boolean jitQuiet;
+        double warmupTook;
         try (Trainer trainer = new Trainer(net, opt, new Trainer.Config(w.batch(), SEED, threads, be,
                 new Loss.CeCount(), List.of(), 0f))) {
             long start = System.nanoTime();
             while (warmedUp < warmup || (System.nanoTime() - start) / 1e9 < warmupSeconds) {
                 trainer.trainEpoch(data, warmedUp++, null);
             }
+            // then until the JIT compiler has been idle for a few steps: a method it replaces mid-run (tier 3 code
+            // before tier 4's) runs the Vector API unintrinsified for a while, at several times the step time
+            CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+            boolean monitored = warmupSeconds > 0 && jit != null && jit.isCompilationTimeMonitoringSupported();
+            long quietUntil = System.nanoTime() + (long) (MAX_QUIET_WAIT_SECONDS * 1e9);
+            int quiet = 0;
+            while (monitored && quiet < QUIET_STEPS && System.nanoTime() < quietUntil) {
+                long before = jit.getTotalCompilationTime();
+                trainer.trainEpoch(data, warmedUp++, null);
+                quiet = jit.getTotalCompilationTime() == before ? quiet + 1 : 0;
+            }
+            jitQuiet = !monitored || quiet >= QUIET_STEPS;
+            warmupTook = (System.nanoTime() - start) / 1e9;
             for (int i = 0; i < steps; i++) {
                 long t0 = System.nanoTime();
                 trainer.trainEpoch(data, warmedUp + i, null);
@@ -332,13 +361,20 @@ final class BenchCommand implements Callable<Integer> {
         r.put("threads", threads);
         r.put("steps", steps);
         r.put("warmup", warmedUp);
-        r.put("warmup_seconds", warmupSeconds);
+        r.put("warmup_seconds", round(warmupTook));
+        r.put("warmup_jit_idle", jitQuiet);
         r.put("backend", backend);
         r.put("blas", Blas.get().name());
         r.put("java", System.getProperty("java.version"));
         r.put("dense_equiv_gflops", round(w.denseFlops() / (median / 1e3) / 1e9));
         if (w.id().equals("W1")) {
             r.put("sgemm_gflops", round(sgemmRate(w, threads)));
+        }
+        if (stepTimes) {
+            var a = r.putArray("ms_steps");
+            for (double v : ms) {
+                a.add(round(v));
+            }
         }
         return r;
     }

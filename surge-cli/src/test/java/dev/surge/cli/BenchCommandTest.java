@@ -15,7 +15,7 @@ class BenchCommandTest {
     @Test
     void jsonLineHasTimesMemoryAndTheSgemmReferenceForW1() throws Exception {
         TrainCommandTest.Run r = run(List.of("bench", "--workload", "W1", "--steps", "2", "--warmup", "0",
-                "--warmup-seconds", "0", "--json"));
+                "--warmup-seconds", "0", "--json", "--step-times"));
         assertEquals(0, r.code(), r.err());
         String[] lines = r.out().strip().split("\n");
         assertEquals(1, lines.length, r.out());
@@ -28,6 +28,13 @@ class BenchCommandTest {
         assertTrue(j.get("peak_heap_mb").asDouble() > 0, j.toString());
         assertTrue(j.get("sgemm_gflops").asDouble() > 0, j.toString());
         assertEquals(0, j.get("warmup").asInt(), j.toString());
+        // --step-times: every timed step, whose smallest and middle values are ms_min and ms_median
+        JsonNode steps = j.get("ms_steps");
+        assertEquals(2, steps.size(), j.toString());
+        double s0 = steps.get(0).asDouble();
+        double s1 = steps.get(1).asDouble();
+        assertEquals(Math.min(s0, s1), min, 1e-3, j.toString());
+        assertEquals((s0 + s1) / 2, median, 2e-3, j.toString());
         // dense-equivalent rate = 3 · 2·T·B·(in·hidden + hidden·out) / median time
         double flops = 3.0 * 2 * 100 * 64 * (700.0 * 256 + 256.0 * 20);
         assertEquals(flops / (median / 1e3) / 1e9, j.get("dense_equiv_gflops").asDouble(),
