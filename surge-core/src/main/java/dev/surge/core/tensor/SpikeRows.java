@@ -260,40 +260,43 @@ public final class SpikeRows {
      * order, added to {@code gw} once, as with {@link #weightGradInto} into zeros followed by a transposed add.
      *
      * <p>With SIMD and {@code n} at least one tile wide, {@code G} is read through aligned slabs: for each block of
-     * columns as wide as a tile, the block's rows of {@code G} are copied to 64-byte boundaries (a slab of rows × 512
-     * bytes), summed per input into a zeroed buffer, and the buffer is added into {@code gw}'s rows; no copy of all of
-     * {@code G} and no {@code [cols, n]} intermediate.
+     * columns as wide as a tile (the last one ending at column {@code n}), the block's rows of {@code G} are copied to
+     * 64-byte boundaries (a slab of rows × 512 bytes), summed per input into a zeroed buffer, and the buffer is added
+     * into {@code gw}'s rows; no copy of all of {@code G} and no {@code [cols, n]} intermediate.
      */
     public void weightGradIntoWeights(float[] g, int n, float[] gw) {
         if (!VECTOR || n < VectorKernels.TILE) {
             float[] gwt = Arena.floats(cols * n);
             weightGradInto(g, n, gwt);
-            addTransposed(gwt, cols, n, n, gw, 0);
+            addTransposed(gwt, cols, 0, n, n, gw, 0);
             return;
         }
         VectorKernels.Plan plan = columnPlan();
         int stride = VectorKernels.TILE;
         float[] slab = Arena.floatsToOverwrite(Math.max(SLAB_MIN_FLOATS, ALIGNED_OFFSET + rows * stride));
         float[] part = Arena.floatsToOverwrite(cols * stride);
-        for (int c0 = 0; c0 < n; c0 += stride) {
-            int w = Math.min(stride, n - c0);
+        for (int done = 0; done < n; ) {
+            // the last slab ends at column n and overlaps the one before (one 8-vector tile instead of narrower
+            // ones); its columns already added are summed again, identically, and skipped
+            int c0 = Math.min(done, n - stride);
             for (int r = 0; r < rows; r++) {
-                System.arraycopy(g, r * n + c0, slab, ALIGNED_OFFSET + r * stride, w);
+                System.arraycopy(g, r * n + c0, slab, ALIGNED_OFFSET + r * stride, stride);
             }
             java.util.Arrays.fill(part, 0f);
-            VectorKernels.sums(plan, slab, ALIGNED_OFFSET, stride, w, part, 0, stride);
-            addTransposed(part, cols, w, stride, gw, c0 * cols);
+            VectorKernels.sums(plan, slab, ALIGNED_OFFSET, stride, stride, part, 0, stride);
+            addTransposed(part, cols, done - c0, stride, stride, gw, c0 * cols);
+            done = c0 + stride;
         }
     }
 
     /**
-     * {@code gw[gwOff + o·cols + c] += part[c·stride + o]} for {@code c < cols}, {@code o < w}, in blocks of 16 inputs
-     * so that both sides stay cached.
+     * {@code gw[gwOff + o·cols + c] += part[c·stride + o]} for {@code c < cols}, {@code from ≤ o < w}, in blocks of 16
+     * inputs so that both sides stay cached.
      */
-    private static void addTransposed(float[] part, int cols, int w, int stride, float[] gw, int gwOff) {
+    private static void addTransposed(float[] part, int cols, int from, int w, int stride, float[] gw, int gwOff) {
         for (int cb = 0; cb < cols; cb += 16) {
             int ce = Math.min(cols, cb + 16);
-            for (int o = 0; o < w; o++) {
+            for (int o = from; o < w; o++) {
                 int row = gwOff + o * cols;
                 for (int c = cb; c < ce; c++) {
                     gw[row + c] += part[c * stride + o];
