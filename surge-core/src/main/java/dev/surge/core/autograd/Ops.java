@@ -347,13 +347,7 @@ public final class Ops {
                 }
             }
             if (b.requiresGrad()) {
-                float[] gb = b.gradData();
-                for (int i = 0; i < m; i++) {
-                    int row = i * n;
-                    for (int j = 0; j < n; j++) {
-                        gb[j] += gd[row + j];
-                    }
-                }
+                SpikeRows.addRowSums(gd, m, n, b.gradData());
             }
         }, x, w, b);
     }

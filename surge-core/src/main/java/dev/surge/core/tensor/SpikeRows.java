@@ -290,6 +290,27 @@ public final class SpikeRows {
     }
 
     /**
+     * {@code gb[o] += Σ_r g[r·n + o]} over the rows in order: the bias gradient of a linear layer. SIMD when
+     * available (a tile of {@code gb} kept in registers over all rows), the same sums either way.
+     */
+    public static void addRowSums(float[] g, int rows, int n, float[] gb) {
+        if (VECTOR) {
+            VectorKernels.addRowSums(g, rows, n, gb);
+        } else {
+            addRowSumsScalar(g, rows, n, gb);
+        }
+    }
+
+    static void addRowSumsScalar(float[] g, int rows, int n, float[] gb) {
+        for (int r = 0; r < rows; r++) {
+            int row = r * n;
+            for (int o = 0; o < n; o++) {
+                gb[o] += g[row + o];
+            }
+        }
+    }
+
+    /**
      * {@code gw[gwOff + o·cols + c] += part[c·stride + o]} for {@code c < cols}, {@code from ≤ o < w}, in blocks of 16
      * inputs so that both sides stay cached.
      */

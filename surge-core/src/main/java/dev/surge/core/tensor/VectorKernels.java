@@ -490,6 +490,44 @@ final class VectorKernels {
         }
     }
 
+    /**
+     * {@link SpikeRows#addRowSums}: tiles of four vectors of {@code gb} stay in registers while every row's slice is
+     * added, in row order; the columns past the last full vector are scalar, also in row order.
+     */
+    static void addRowSums(float[] g, int rows, int n, float[] gb) {
+        int o0 = 0;
+        for (; o0 + 4 * L <= n; o0 += 4 * L) {
+            FloatVector a0 = FloatVector.fromArray(S, gb, o0);
+            FloatVector a1 = FloatVector.fromArray(S, gb, o0 + L);
+            FloatVector a2 = FloatVector.fromArray(S, gb, o0 + 2 * L);
+            FloatVector a3 = FloatVector.fromArray(S, gb, o0 + 3 * L);
+            for (int r = 0, gr = o0; r < rows; r++, gr += n) {
+                a0 = a0.add(FloatVector.fromArray(S, g, gr));
+                a1 = a1.add(FloatVector.fromArray(S, g, gr + L));
+                a2 = a2.add(FloatVector.fromArray(S, g, gr + 2 * L));
+                a3 = a3.add(FloatVector.fromArray(S, g, gr + 3 * L));
+            }
+            a0.intoArray(gb, o0);
+            a1.intoArray(gb, o0 + L);
+            a2.intoArray(gb, o0 + 2 * L);
+            a3.intoArray(gb, o0 + 3 * L);
+        }
+        for (; o0 + L <= n; o0 += L) {
+            FloatVector a = FloatVector.fromArray(S, gb, o0);
+            for (int r = 0, gr = o0; r < rows; r++, gr += n) {
+                a = a.add(FloatVector.fromArray(S, g, gr));
+            }
+            a.intoArray(gb, o0);
+        }
+        for (; o0 < n; o0++) {
+            float a = gb[o0];
+            for (int r = 0, gr = o0; r < rows; r++, gr += n) {
+                a += g[gr];
+            }
+            gb[o0] = a;
+        }
+    }
+
     /** Whether every element is finite: {@code x·0} is 0 for finite x and NaN otherwise, and NaN survives a sum. */
     static boolean allFinite(float[] a) {
         FloatVector acc = FloatVector.zero(S);

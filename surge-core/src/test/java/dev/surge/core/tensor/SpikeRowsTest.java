@@ -16,6 +16,34 @@ class SpikeRowsTest {
     }
 
     @Test
+    void rowSumsAreTheSameWithSimdAndScalarAndMatchTheDefinition() {
+        SplittableRandom r = new SplittableRandom(9);
+        for (int n : new int[] {1, 7, 16, 20, 64, 100, 301, 1000}) {
+            int rows = 37;
+            float[] g = new float[rows * n];
+            for (int i = 0; i < g.length; i++) {
+                g[i] = (float) r.nextGaussian();
+            }
+            float[] gb0 = new float[n];
+            for (int o = 0; o < n; o++) {
+                gb0[o] = (float) r.nextGaussian();
+            }
+            float[] gb1 = gb0.clone();
+            float[] gb2 = gb0.clone();
+            SpikeRows.addRowSums(g, rows, n, gb1);
+            SpikeRows.addRowSumsScalar(g, rows, n, gb2);
+            assertArrayEquals(gb2, gb1, 0f, "n=" + n);
+            for (int o = 0; o < n; o++) {
+                double want = gb0[o];
+                for (int i = 0; i < rows; i++) {
+                    want += g[i * n + o];
+                }
+                assertEquals(want, gb1[o], 1e-4 * (1 + Math.abs(want)), "n=" + n + ", o=" + o);
+            }
+        }
+    }
+
+    @Test
     void simdAndScalarPathsAreBitIdenticalAndMatchTheDefinition() {
         // widths that exercise the 8- and 4-vector tiles, single vectors, the overlapping last tile of each and the
         // scalar path below one vector; the 150×300 shape at 30% and
