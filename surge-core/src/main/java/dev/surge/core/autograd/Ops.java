@@ -326,13 +326,13 @@ public final class Ops {
             Blas blas = Blas.get();
             float[] gd = g.data();
             if (x.requiresGrad()) {
+                // the first gradient to reach x is written (β = 0: the BLAS neither reads nor copies in an array of
+                // zeros, and adds the product to zero as it would with β = 1); later ones are added
+                boolean fresh = x.gradOrNull() == null;
+                float[] gx = fresh ? x.freshGradToOverwrite() : x.gradData();
                 if (n <= Kernels.NARROW) {
-                    Kernels.addNarrowProduct(m, n, k, gd, w.value().data(), x.gradData());
+                    Kernels.narrowProduct(m, n, k, gd, w.value().data(), gx, !fresh);
                 } else {
-                    // the first gradient to reach x is written (β = 0: the BLAS neither reads nor copies in an array of
-                    // zeros, and adds the product to zero as it would with β = 1); later ones are added
-                    boolean fresh = x.gradOrNull() == null;
-                    float[] gx = fresh ? x.freshGradToOverwrite() : x.gradData();
                     blas.sgemm(false, false, m, k, n, 1f, gd, 0, n, w.value().data(), 0, k, fresh ? 0f : 1f, gx, 0, k);
                 }
             }

@@ -119,13 +119,23 @@ public final class Kernels {
     /**
      * {@code c[i, j] += Σ_{o < n} a[i, o] · b[o, j]} for {@code a [m, n]}, {@code b [n, k]}, {@code c [m, k]} with a
      * narrow {@code n} (at most {@link #NARROW}): per element, fused multiply-adds over {@code o} in order, the same in
-     * the SIMD and scalar paths. Zero entries of {@code a} are skipped (adding {@code 0·b} changes nothing for finite
-     * {@code b}, and a spike readout's gradient has many).
+     * the SIMD and scalar paths.
      */
     public static void addNarrowProduct(int m, int n, int k, float[] a, float[] b, float[] c) {
+        narrowProduct(m, n, k, a, b, c, true);
+    }
+
+    /**
+     * {@link #addNarrowProduct} when {@code add}; otherwise {@code c} is overwritten with the product alone, its
+     * contents never read (the same values as adding into zeros, without zeroing {@code c} first).
+     */
+    public static void narrowProduct(int m, int n, int k, float[] a, float[] b, float[] c, boolean add) {
         if (SpikeRows.VECTOR) {
-            VectorKernels.addNarrowProduct(m, n, k, a, b, c);
+            VectorKernels.narrowProduct(m, n, k, a, b, c, add);
         } else {
+            if (!add) {
+                java.util.Arrays.fill(c, 0, m * k, 0f);
+            }
             addNarrowProductScalar(m, n, k, a, b, c);
         }
     }
@@ -135,9 +145,6 @@ public final class Kernels {
             int ci = i * k;
             for (int o = 0; o < n; o++) {
                 float x = a[i * n + o];
-                if (x == 0f) {
-                    continue;
-                }
                 int bo = o * k;
                 for (int j = 0; j < k; j++) {
                     c[ci + j] = Math.fma(x, b[bo + j], c[ci + j]);
@@ -195,8 +202,8 @@ public final class Kernels {
 
     /**
      * {@code gw[o, j] += Σ_{i < m} g[i, o] · x[i, j]} for {@code g [m, n]}, {@code x [m, k]}, {@code gw [n, k]} with a
-     * narrow {@code n}: the weight gradient of a readout. Per element, fused multiply-adds over {@code i} in order,
-     * skipping zero entries of {@code g}; the same in the SIMD and scalar paths.
+     * narrow {@code n}: the weight gradient of a readout. Per element, fused multiply-adds over {@code i} in order, the
+     * same in the SIMD and scalar paths.
      */
     public static void addNarrowOuter(int m, int n, int k, float[] g, float[] x, float[] gw) {
         if (SpikeRows.VECTOR) {
@@ -210,9 +217,6 @@ public final class Kernels {
         for (int i = 0; i < m; i++) {
             for (int o = 0; o < n; o++) {
                 float a = g[i * n + o];
-                if (a == 0f) {
-                    continue;
-                }
                 int wo = o * k;
                 int xi = i * k;
                 for (int j = 0; j < k; j++) {

@@ -57,7 +57,7 @@ class KernelsTest {
             float[] b = new float[n * k];
             float[] c0 = new float[m * k];
             for (int i = 0; i < a.length; i++) {
-                a[i] = r.nextDouble() < 0.3 ? 0f : (float) r.nextGaussian(); // zeros are skipped
+                a[i] = r.nextDouble() < 0.3 ? 0f : (float) r.nextGaussian(); // a readout gradient has zeros
             }
             for (int i = 0; i < b.length; i++) {
                 b[i] = (float) r.nextGaussian();
@@ -70,6 +70,13 @@ class KernelsTest {
             Kernels.addNarrowProduct(m, n, k, a, b, c1);
             Kernels.addNarrowProductScalar(m, n, k, a, b, c2);
             org.junit.jupiter.api.Assertions.assertArrayEquals(c2, c1, 0f, "m=" + m + " n=" + n + " k=" + k);
+            // overwriting: whatever c held (NaN here) is never read; the values of a product added into zeros
+            float[] c3 = new float[m * k];
+            java.util.Arrays.fill(c3, Float.NaN);
+            float[] c4 = new float[m * k];
+            Kernels.narrowProduct(m, n, k, a, b, c3, false);
+            Kernels.addNarrowProductScalar(m, n, k, a, b, c4);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(c4, c3, 0f, "overwrite m=" + m + " n=" + n + " k=" + k);
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < k; j++) {
                     double want = c0[i * k + j];
