@@ -329,7 +329,7 @@ public final class SpikeRows {
     /**
      * The entries listed by column for {@link VectorKernels#sums} with {@code G}'s rows as the source: for each block
      * of {@link VectorKernels#BLOCK} rows (one block when the lists are too sparse to gain from it) and each column,
-     * the column's active rows in the block in ascending order, by one counting sort over (block, column) cells.
+     * the column's active rows in the block in ascending order, by a counting sort of each block's entries by column.
      */
     private VectorKernels.Plan columnPlan() {
         int nnz = count();
@@ -337,25 +337,35 @@ public final class SpikeRows {
         int blocks = Math.max(1, (rows + perBlock - 1) / perBlock);
         int cells = blocks * cols;
         int[] cellStart = Arena.intsAtLeast(cells + 1);
-        java.util.Arrays.fill(cellStart, 0, cells + 1, 0);
-        for (int r = 0; r < rows; r++) {
-            int base = (r / perBlock) * cols + 1;
-            for (int p = start[r]; p < start[r + 1]; p++) {
-                cellStart[base + index[p]]++;
-            }
-        }
-        for (int c = 0; c < cells; c++) {
-            cellStart[c + 1] += cellStart[c];
-        }
-        int[] fill = Arena.intsAtLeast(cells);
-        System.arraycopy(cellStart, 0, fill, 0, cells);
         int[] rowsOf = Arena.intsAtLeast(Math.max(1, nnz));
-        for (int r = 0; r < rows; r++) {
-            int base = (r / perBlock) * cols;
-            for (int p = start[r]; p < start[r + 1]; p++) {
-                rowsOf[fill[base + index[p]]++] = r;
+        // block by block: a block's rows hold a contiguous run of the entries, so its cells fill that run of rowsOf,
+        // and the counting sort of one block stays in the cache
+        for (int blk = 0; blk < blocks; blk++) {
+            int r0 = blk * perBlock;
+            int r1 = Math.min(rows, r0 + perBlock);
+            int cs = blk * cols;
+            java.util.Arrays.fill(cellStart, cs, cs + cols, 0);
+            for (int p = start[r0]; p < start[r1]; p++) {
+                cellStart[cs + index[p]]++;
+            }
+            int q = start[r0];
+            for (int c = cs; c < cs + cols; c++) {
+                int count = cellStart[c];
+                cellStart[c] = q;
+                q += count;
+            }
+            // cellStart[c] now moves through cell c while it fills, and ends where cell c + 1 starts
+            for (int r = r0; r < r1; r++) {
+                for (int p = start[r]; p < start[r + 1]; p++) {
+                    rowsOf[cellStart[cs + index[p]]++] = r;
+                }
             }
         }
+        // shift back: cell c starts where cell c − 1 ended
+        for (int c = cells; c > 0; c--) {
+            cellStart[c] = cellStart[c - 1];
+        }
+        cellStart[0] = 0;
         return new VectorKernels.Plan(cols, blocks, cellStart, rowsOf);
     }
 
