@@ -473,9 +473,13 @@ final class VectorKernels {
      * dot product are its accumulator's lanes, stored and added in lane order.
      */
     static void addNarrowDots(int m, int k, int n, float[] x, float[] w, float[] y) {
-        float[] part = new float[4 * L];
+        float[] part = new float[8 * L];
         int full = k - k % L;
-        for (int i = 0; i < m; i++) {
+        int i = 0;
+        for (; i + 2 <= m; i += 2) {
+            dotsTwoRows(k, n, x, w, y, part, full, i);
+        }
+        for (; i < m; i++) {
             int xi = i * k;
             int o = 0;
             for (; o + 4 <= n; o += 4) {
@@ -508,6 +512,70 @@ final class VectorKernels {
                 s0.intoArray(part, 0);
                 finishDot(x, xi, w, wo, full, k, part, 0, y, i * n + o);
             }
+        }
+    }
+
+    /**
+     * Rows {@code i} and {@code i + 1} of {@link #addNarrowDots}: eight dot products (two rows × four outputs) at a
+     * time, so that eight chains of fused multiply-adds are in flight (four were bound by the latency of each), then
+     * the outputs left over two at a time (one per row).
+     */
+    private static void dotsTwoRows(int k, int n, float[] x, float[] w, float[] y, float[] part, int full, int i) {
+        int xa = i * k;
+        int xb = xa + k;
+        int o = 0;
+        for (; o + 4 <= n; o += 4) {
+            int w0 = o * k;
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = FloatVector.zero(S);
+            FloatVector a2 = FloatVector.zero(S);
+            FloatVector a3 = FloatVector.zero(S);
+            FloatVector b0 = FloatVector.zero(S);
+            FloatVector b1 = FloatVector.zero(S);
+            FloatVector b2 = FloatVector.zero(S);
+            FloatVector b3 = FloatVector.zero(S);
+            for (int j = 0; j < full; j += L) {
+                FloatVector xv = FloatVector.fromArray(S, x, xa + j);
+                FloatVector xw = FloatVector.fromArray(S, x, xb + j);
+                FloatVector v0 = FloatVector.fromArray(S, w, w0 + j);
+                FloatVector v1 = FloatVector.fromArray(S, w, w0 + k + j);
+                FloatVector v2 = FloatVector.fromArray(S, w, w0 + 2 * k + j);
+                FloatVector v3 = FloatVector.fromArray(S, w, w0 + 3 * k + j);
+                a0 = xv.fma(v0, a0);
+                a1 = xv.fma(v1, a1);
+                a2 = xv.fma(v2, a2);
+                a3 = xv.fma(v3, a3);
+                b0 = xw.fma(v0, b0);
+                b1 = xw.fma(v1, b1);
+                b2 = xw.fma(v2, b2);
+                b3 = xw.fma(v3, b3);
+            }
+            a0.intoArray(part, 0);
+            a1.intoArray(part, L);
+            a2.intoArray(part, 2 * L);
+            a3.intoArray(part, 3 * L);
+            b0.intoArray(part, 4 * L);
+            b1.intoArray(part, 5 * L);
+            b2.intoArray(part, 6 * L);
+            b3.intoArray(part, 7 * L);
+            for (int q = 0; q < 4; q++) {
+                finishDot(x, xa, w, w0 + q * k, full, k, part, q * L, y, i * n + o + q);
+                finishDot(x, xb, w, w0 + q * k, full, k, part, (4 + q) * L, y, (i + 1) * n + o + q);
+            }
+        }
+        for (; o < n; o++) {
+            int wo = o * k;
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector b0 = FloatVector.zero(S);
+            for (int j = 0; j < full; j += L) {
+                FloatVector v0 = FloatVector.fromArray(S, w, wo + j);
+                a0 = FloatVector.fromArray(S, x, xa + j).fma(v0, a0);
+                b0 = FloatVector.fromArray(S, x, xb + j).fma(v0, b0);
+            }
+            a0.intoArray(part, 0);
+            b0.intoArray(part, L);
+            finishDot(x, xa, w, wo, full, k, part, 0, y, i * n + o);
+            finishDot(x, xb, w, wo, full, k, part, L, y, (i + 1) * n + o);
         }
     }
 
