@@ -316,7 +316,7 @@ public final class Ops {
         int wtOff = aligned ? SpikeRows.ALIGNED_OFFSET : 0;
         int wtStride = aligned ? SpikeRows.alignedStride(n) : n;
         if (events != null) {
-            events.addRowsInto(transpose(w.value().data(), n, k, wtOff, wtStride), wtOff, wtStride, n, ys, 0);
+            events.addRowsInto(Kernels.transposed(w.value().data(), n, k, wtOff, wtStride), wtOff, wtStride, n, ys, 0);
         } else if (n <= Kernels.NARROW) {
             Kernels.addNarrowDots(m, k, n, x.value().data(), w.value().data(), ys);
         } else {
@@ -352,25 +352,6 @@ public final class Ops {
         }, x, w, b);
     }
 
-    /** {@code [rows, cols]} → {@code [cols, rows]} with row {@code j} of the result at {@code off + j·stride}. */
-    static float[] transpose(float[] a, int rows, int cols, int off, int stride) {
-        // every element read is written; padding between rows is never read
-        float[] t = Arena.floatsToOverwrite(off + cols * stride);
-        // in 32 × 32 blocks, so that the rows read and the rows written of a block stay in the L1 cache
-        for (int i0 = 0; i0 < rows; i0 += 32) {
-            int i1 = Math.min(rows, i0 + 32);
-            for (int j0 = 0; j0 < cols; j0 += 32) {
-                int j1 = Math.min(cols, j0 + 32);
-                for (int i = i0; i < i1; i++) {
-                    int r = i * cols;
-                    for (int j = j0; j < j1; j++) {
-                        t[off + j * stride + i] = a[r + j];
-                    }
-                }
-            }
-        }
-        return t;
-    }
 
     // ------------------------------------------------------------------ reductions
 

@@ -79,6 +79,35 @@ public final class Kernels {
         };
     }
 
+    /**
+     * {@code [rows, cols]} → {@code [cols, rows]} with row {@code j} of the result at {@code off + j·stride}, in an
+     * array from the current arena (padding between rows is neither read nor written). With SIMD, sixteen rows at a
+     * time by gathered loads down each column (0.67–0.71 against 1.1–1.2 ms for the blocked scalar copy at
+     * {@code [1000, 784]}, interleaved in one JVM); the same values either way.
+     */
+    public static float[] transposed(float[] a, int rows, int cols, int off, int stride) {
+        float[] t = Arena.floatsToOverwrite(off + cols * stride);
+        int done = SpikeRows.VECTOR ? VectorKernels.transposeRows(a, rows, cols, t, off, stride) : 0;
+        transposeScalar(a, done, rows, cols, t, off, stride);
+        return t;
+    }
+
+    /** Rows {@code [r0, rows)} of {@link #transposed}, in 32 × 32 blocks so that both sides stay in the L1 cache. */
+    static void transposeScalar(float[] a, int r0, int rows, int cols, float[] t, int off, int stride) {
+        for (int i0 = r0; i0 < rows; i0 += 32) {
+            int i1 = Math.min(rows, i0 + 32);
+            for (int j0 = 0; j0 < cols; j0 += 32) {
+                int j1 = Math.min(cols, j0 + 32);
+                for (int i = i0; i < i1; i++) {
+                    int r = i * cols;
+                    for (int j = j0; j < j1; j++) {
+                        t[off + j * stride + i] = a[r + j];
+                    }
+                }
+            }
+        }
+    }
+
     /** Whether every element of {@code a} is finite (SIMD when available). */
     public static boolean allFinite(float[] a) {
         if (SpikeRows.VECTOR) {

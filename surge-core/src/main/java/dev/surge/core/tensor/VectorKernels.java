@@ -763,6 +763,26 @@ final class VectorKernels {
         }
     }
 
+    /**
+     * The rows of {@link Kernels#transposed} in whole vectors' worth: for each {@code L} rows of {@code a} and each
+     * column, one gathered load down the column and one store into the transposed row. Returns the rows done (the
+     * rest, fewer than {@code L}, are left to the scalar copy).
+     */
+    static int transposeRows(float[] a, int rows, int cols, float[] t, int off, int stride) {
+        int[] down = new int[L];
+        for (int l = 0; l < L; l++) {
+            down[l] = l * cols;
+        }
+        int i0 = 0;
+        for (; i0 + L <= rows; i0 += L) {
+            int base = i0 * cols;
+            for (int j = 0; j < cols; j++) {
+                FloatVector.fromArray(S, a, base + j, down, 0).intoArray(t, off + j * stride + i0);
+            }
+        }
+        return i0;
+    }
+
     /** Whether every element is finite: {@code x·0} is 0 for finite x and NaN otherwise, and NaN survives a sum. */
     static boolean allFinite(float[] a) {
         FloatVector acc = FloatVector.zero(S);

@@ -11,6 +11,28 @@ import org.junit.jupiter.api.Test;
 class KernelsTest {
 
     @Test
+    void transposedPutsEachColumnInARowAtTheGivenStride() {
+        SplittableRandom r = new SplittableRandom(8);
+        // fewer rows than a vector, exactly one, a remainder after whole vectors, and W3's first layer
+        for (int[] shape : new int[][] {{1, 1}, {15, 7}, {16, 33}, {37, 100}, {1000, 784}}) {
+            int rows = shape[0];
+            int cols = shape[1];
+            float[] a = new float[rows * cols];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) r.nextGaussian();
+            }
+            int off = SpikeRows.ALIGNED_OFFSET;
+            int stride = SpikeRows.alignedStride(rows);
+            float[] t = Kernels.transposed(a, rows, cols, off, stride);
+            for (int j = 0; j < cols; j++) {
+                for (int i = 0; i < rows; i++) {
+                    assertEquals(a[i * cols + j], t[off + j * stride + i], 0f, "rows=" + rows + " cols=" + cols);
+                }
+            }
+        }
+    }
+
+    @Test
     void allFiniteFindsOneBadValueAnywhere() {
         SplittableRandom r = new SplittableRandom(1);
         for (int n : new int[] {0, 1, 5, 16, 17, 100, 1000}) {
