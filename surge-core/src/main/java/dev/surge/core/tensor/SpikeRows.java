@@ -314,8 +314,15 @@ public final class SpikeRows {
      * {@code gw[gwOff + o·cols + c] += part[c·stride + o]} for {@code c < cols}, {@code from ≤ o < w}, in blocks of 16
      * inputs so that both sides stay cached.
      */
-    private static void addTransposed(float[] part, int cols, int from, int w, int stride, float[] gw, int gwOff) {
-        for (int cb = 0; cb < cols; cb += 16) {
+    static void addTransposed(float[] part, int cols, int from, int w, int stride, float[] gw, int gwOff) {
+        int done = VECTOR ? VectorKernels.addTransposed(part, cols, from, w, stride, gw, gwOff) : 0;
+        addTransposedScalar(part, done, cols, from, w, stride, gw, gwOff);
+    }
+
+    /** {@link #addTransposed} for the inputs {@code [c0, cols)}. */
+    static void addTransposedScalar(float[] part, int c0, int cols, int from, int w, int stride, float[] gw,
+                                    int gwOff) {
+        for (int cb = c0; cb < cols; cb += 16) {
             int ce = Math.min(cols, cb + 16);
             for (int o = from; o < w; o++) {
                 int row = gwOff + o * cols;

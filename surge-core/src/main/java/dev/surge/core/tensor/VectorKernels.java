@@ -783,6 +783,28 @@ final class VectorKernels {
         return i0;
     }
 
+    /**
+     * {@link SpikeRows#addTransposed} for the inputs in whole vectors' worth: for each {@code L} inputs and each output
+     * {@code o}, one gathered load of their partial sums (stride {@code stride}) added to the row of {@code gw}.
+     * Returns the inputs done (the rest, fewer than {@code L}, are left to the scalar loop).
+     */
+    static int addTransposed(float[] part, int cols, int from, int w, int stride, float[] gw, int gwOff) {
+        int[] down = new int[L];
+        for (int l = 0; l < L; l++) {
+            down[l] = l * stride;
+        }
+        int c0 = 0;
+        for (; c0 + L <= cols; c0 += L) {
+            int base = c0 * stride;
+            for (int o = from; o < w; o++) {
+                int at = gwOff + o * cols + c0;
+                FloatVector.fromArray(S, gw, at).add(FloatVector.fromArray(S, part, base + o, down, 0))
+                        .intoArray(gw, at);
+            }
+        }
+        return c0;
+    }
+
     /** Whether every element is finite: {@code x·0} is 0 for finite x and NaN otherwise, and NaN survives a sum. */
     static boolean allFinite(float[] a) {
         FloatVector acc = FloatVector.zero(S);
