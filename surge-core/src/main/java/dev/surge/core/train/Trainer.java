@@ -382,7 +382,10 @@ public final class Trainer implements AutoCloseable {
         List<Var> outs = pass.outputs();
         c.finite = new boolean[outs.size()];
         for (int l = 0; l < outs.size(); l++) {
-            c.finite[l] = Kernels.allFinite(outs.get(l).value().data());
+            // a spiking layer's sum (just taken; 0/1 spikes cannot overflow it) is finite exactly when all its outputs
+            // are: no second pass over them
+            c.finite[l] = net.layers().get(l).spiking() ? Double.isFinite(c.spikes[l])
+                    : Kernels.allFinite(outs.get(l).value().data());
         }
         if (train) {
             tape.backward(loss, Tensor.scalar((float) bc / idx.length));
