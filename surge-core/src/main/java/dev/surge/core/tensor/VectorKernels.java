@@ -1,6 +1,7 @@
 package dev.surge.core.tensor;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -15,6 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
+    private static final int IL = IS.length();
 
     private VectorKernels() {
     }
@@ -77,14 +80,23 @@ final class VectorKernels {
             pos[cells + i] = pe;
         }
         int[] bs = Arena.intsAtLeast(cells + 1);
-        int[] bl = Arena.intsAtLeast((int) Math.max(1, entries));
+        // a cell holds a dozen entries or so: each is copied a vector of indices at a time, the last vector running
+        // past the cell's end into the space of the cells after it, which are written later (in order); hence the
+        // slack of one vector at the end of bl
+        int[] bl = Arena.intsAtLeast((int) entries + IL);
         int q = 0;
         for (int c = 0; c < cells; c++) {
             bs[c] = q;
+            int p0 = pos[c];
             int pe = pos[c + segments];
-            for (int p = pos[c]; p < pe; p++) {
-                bl[q++] = list[p];
+            int p = p0;
+            for (; p < pe && p + IL <= list.length; p += IL) {
+                IntVector.fromArray(IS, list, p).intoArray(bl, q + (p - p0));
             }
+            for (; p < pe; p++) {
+                bl[q + (p - p0)] = list[p];
+            }
+            q += pe - p0;
         }
         bs[cells] = q;
         return new Plan(segments, blocks, bs, bl);
