@@ -5,7 +5,7 @@ For each workload and each of R rounds, runs `surge bench --workload W --json` (
 peer of shared/bench/bench_peers.py (its own process) one after the other, so that the machine's load drifts over
 all of them alike. Reports, per workload, the median over rounds of each implementation's median ms per step, the
 minimum, the largest peak RSS, and Surge's ratios to each peer. Surge warms up for at least --warmup steps and
-3 seconds and then until its JIT compiler has been idle for 5 steps (`surge bench --warmup-seconds`), the peers for
+3 seconds and then until its JIT compiler has been idle for 5 steps and 0.2 s (`surge bench --warmup-seconds`), the peers for
 --peer-warmup steps (PyTorch runs precompiled kernels from the first step).
 
     /usr/bin/python3 scripts/bench_vs_pytorch.py --peers ref,ref_hoisted --threads 2 --rounds 3

@@ -94,7 +94,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--warmup-seconds", defaultValue = "3", description = "Keep warming up until this many seconds "
             + "have passed, at least --warmup steps, and then until the JIT compiler has been idle for "
-            + QUIET_STEPS + " steps (at most " + MAX_QUIET_WAIT_SECONDS + " s more): it is still at work after 10 short "
+            + QUIET_STEPS + " steps and " + MIN_IDLE_SECONDS + " s (at most " + MAX_QUIET_WAIT_SECONDS + " s more): it is still at work after 10 short "
             + "steps, and a kernel running compiled by C1 meanwhile allocates a vector object per operation; 0 skips "
             + "the wait too (default: ${DEFAULT-VALUE}).")
     double warmupSeconds;
@@ -106,6 +106,8 @@ final class BenchCommand implements Callable<Integer> {
     static final int QUIET_STEPS = 5;
     /** Longest wait for an idle JIT compiler after the other warm-up conditions hold. */
     static final int MAX_QUIET_WAIT_SECONDS = 30;
+    /** Shortest time without a finished compilation that counts as idle (with {@link #QUIET_STEPS}). */
+    static final double MIN_IDLE_SECONDS = 0.2;
 
     @Option(names = "--threads", defaultValue = "2", description = "Worker threads (default: ${DEFAULT-VALUE}).")
     int threads;
@@ -314,7 +316,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         double[] ms = new double[steps];
         int warmedUp = 0;
-        boolean jitQuiet;
+        Boolean jitQuiet; // null: not checked
         double warmupTook;
         try (Trainer trainer = new Trainer(net, opt, new Trainer.Config(w.batch(), SEED, threads, be,
                 new Loss.CeCount(), List.of(), 0f))) {
@@ -327,13 +329,26 @@ final class BenchCommand implements Callable<Integer> {
             CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
             boolean monitored = warmupSeconds > 0 && jit != null && jit.isCompilationTimeMonitoringSupported();
             long quietUntil = System.nanoTime() + (long) (MAX_QUIET_WAIT_SECONDS * 1e9);
+            // idle for QUIET_STEPS steps and MIN_IDLE_SECONDS: the compilation time only grows when a compilation
+            // ends, so a long one in progress looks idle for a while
             int quiet = 0;
-            while (monitored && quiet < QUIET_STEPS && System.nanoTime() < quietUntil) {
+            long idleSince = System.nanoTime();
+            while (monitored && (quiet < QUIET_STEPS || System.nanoTime() - idleSince < MIN_IDLE_SECONDS * 1e9)
+                    && System.nanoTime() < quietUntil) {
                 long before = jit.getTotalCompilationTime();
                 trainer.trainEpoch(data, warmedUp++, null);
-                quiet = jit.getTotalCompilationTime() == before ? quiet + 1 : 0;
+                if (jit.getTotalCompilationTime() == before) {
+                    quiet++;
+                } else {
+                    quiet = 0;
+                    idleSince = System.nanoTime();
+                }
             }
-            jitQuiet = !monitored || quiet >= QUIET_STEPS;
+            if (monitored) {
+                jitQuiet = quiet >= QUIET_STEPS && System.nanoTime() - idleSince >= MIN_IDLE_SECONDS * 1e9;
+            } else {
+                jitQuiet = null;
+            }
             warmupTook = (System.nanoTime() - start) / 1e9;
             for (int i = 0; i < steps; i++) {
                 long t0 = System.nanoTime();
@@ -362,7 +377,11 @@ final class BenchCommand implements Callable<Integer> {
         r.put("steps", steps);
         r.put("warmup", warmedUp);
         r.put("warmup_seconds", round(warmupTook));
-        r.put("warmup_jit_idle", jitQuiet);
+        if (jitQuiet == null) {
+            r.putNull("warmup_jit_idle");
+        } else {
+            r.put("warmup_jit_idle", jitQuiet);
+        }
         r.put("backend", backend);
         r.put("blas", Blas.get().name());
         r.put("java", System.getProperty("java.version"));

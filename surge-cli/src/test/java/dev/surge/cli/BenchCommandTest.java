@@ -28,6 +28,7 @@ class BenchCommandTest {
         assertTrue(j.get("peak_heap_mb").asDouble() > 0, j.toString());
         assertTrue(j.get("sgemm_gflops").asDouble() > 0, j.toString());
         assertEquals(0, j.get("warmup").asInt(), j.toString());
+        assertTrue(j.get("warmup_jit_idle").isNull(), "no warm-up, so the JIT was not watched: " + j);
         // --step-times: every timed step, whose smallest and middle values are ms_min and ms_median
         JsonNode steps = j.get("ms_steps");
         assertEquals(2, steps.size(), j.toString());
