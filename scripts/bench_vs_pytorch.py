@@ -4,8 +4,9 @@
 For each workload and each of R rounds, runs `surge bench --workload W --json` (its own JVM) and then each PyTorch
 peer of shared/bench/bench_peers.py (its own process) one after the other, so that the machine's load drifts over
 all of them alike. Reports, per workload, the median over rounds of each implementation's median ms per step, the
-minimum, the largest peak RSS, and Surge's ratios to each peer. Surge warms up for at least --warmup steps and
-3 seconds and then until its JIT compiler has been idle for 5 steps and 0.2 s (`surge bench --warmup-seconds`), the peers for
+minimum, the largest peak RSS, and Surge's ratios to each peer. Surge first warms its JIT compiler up on a throwaway
+copy of the network (3 seconds, then until the compiler is idle; `surge bench --warmup-seconds`), then times a fresh
+network after --warmup untimed steps from its initial weights; the peers time theirs after
 --peer-warmup steps (PyTorch runs precompiled kernels from the first step).
 
     /usr/bin/python3 scripts/bench_vs_pytorch.py --peers ref,ref_hoisted --threads 2 --rounds 3

@@ -89,14 +89,15 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "30", description = "Timed training steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--warmup", defaultValue = "10", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "10", description = "Untimed steps of the timed network, from its "
+            + "initial weights, before the timed ones (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--warmup-seconds", defaultValue = "3", description = "Keep warming up until this many seconds "
-            + "have passed, at least --warmup steps, and then until the JIT compiler has been idle for "
-            + QUIET_STEPS + " steps and " + MIN_IDLE_SECONDS + " s (at most " + MAX_QUIET_WAIT_SECONDS + " s more): it is still at work after 10 short "
-            + "steps, and a kernel running compiled by C1 meanwhile allocates a vector object per operation; 0 skips "
-            + "the wait too (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup-seconds", defaultValue = "3", description = "First warm the JIT compiler up on a "
+            + "throwaway copy of the network for this many seconds and then until the compiler has been idle for "
+            + QUIET_STEPS + " steps and " + MIN_IDLE_SECONDS + " s (at most " + MAX_QUIET_WAIT_SECONDS + " s more): it "
+            + "is still at work after 10 short steps, and a kernel running compiled by C1 meanwhile allocates a vector "
+            + "object per operation; 0 skips this warm-up (default: ${DEFAULT-VALUE}).")
     double warmupSeconds;
 
     @Option(names = "--step-times", description = "Add every timed step's milliseconds to the JSON line (ms_steps).")
@@ -301,58 +302,69 @@ final class BenchCommand implements Callable<Integer> {
         return new EventSampleSet(w.steps(), w.in(), w.out(), labels, times, units);
     }
 
+    private Trainer.Config config(Workload w, Backend be) {
+        return new Trainer.Config(w.batch(), SEED, threads, be, new Loss.CeCount(), List.of(), 0f);
+    }
+
     /** Estimated live bytes of a workload's training step (see {@link MemoryCheck}). */
     long estimate(Workload w) {
         return MemoryCheck.estimate(network(w), w.steps(), w.batch(), threads, MemoryCheck.inputBytesPerSample(inputs(w)));
     }
 
     ObjectNode run(Workload w, Backend be) {
-        Network net = network(w);
         SampleSet data = inputs(w);
-        MemoryCheck.require(net, w.steps(), w.batch(), threads, MemoryCheck.inputBytesPerSample(data), null);
-        Adam opt = Adam.adam(new ArrayList<>(net.parameters().values()), 1e-3f);
+        MemoryCheck.require(network(w), w.steps(), w.batch(), threads, MemoryCheck.inputBytesPerSample(data), null);
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             pool.resetPeakUsage();
         }
-        double[] ms = new double[steps];
-        int warmedUp = 0;
-        Boolean jitQuiet; // null: not checked
-        double warmupTook;
-        try (Trainer trainer = new Trainer(net, opt, new Trainer.Config(w.batch(), SEED, threads, be,
-                new Loss.CeCount(), List.of(), 0f))) {
-            long start = System.nanoTime();
-            while (warmedUp < warmup || (System.nanoTime() - start) / 1e9 < warmupSeconds) {
-                trainer.trainEpoch(data, warmedUp++, null);
-            }
-            // then until the JIT compiler has been idle for a few steps: a method it replaces mid-run (tier 3 code
-            // before tier 4's) runs the Vector API unintrinsified for a while, at several times the step time
-            CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-            boolean monitored = warmupSeconds > 0 && jit != null && jit.isCompilationTimeMonitoringSupported();
-            long quietUntil = System.nanoTime() + (long) (MAX_QUIET_WAIT_SECONDS * 1e9);
-            // idle for QUIET_STEPS steps and MIN_IDLE_SECONDS: the compilation time only grows when a compilation
-            // ends, so a long one in progress looks idle for a while
-            int quiet = 0;
-            long idleSince = System.nanoTime();
-            while (monitored && (quiet < QUIET_STEPS || System.nanoTime() - idleSince < MIN_IDLE_SECONDS * 1e9)
-                    && System.nanoTime() < quietUntil) {
-                long before = jit.getTotalCompilationTime();
-                trainer.trainEpoch(data, warmedUp++, null);
-                if (jit.getTotalCompilationTime() == before) {
-                    quiet++;
-                } else {
-                    quiet = 0;
-                    idleSince = System.nanoTime();
+        // 1. warm the JIT up on a throwaway copy of the network: for --warmup-seconds, then until the compiler has
+        // been idle (a method it replaces mid-run, tier 3 code before tier 4's, runs the Vector API unintrinsified
+        // for a while, at several times the step time)
+        long start = System.nanoTime();
+        int jitSteps = 0;
+        Boolean jitQuiet = null; // null: not checked
+        if (warmupSeconds > 0) {
+            Network scratch = network(w);
+            try (Trainer trainer = new Trainer(scratch, Adam.adam(new ArrayList<>(scratch.parameters().values()), 1e-3f),
+                    config(w, be))) {
+                while ((System.nanoTime() - start) / 1e9 < warmupSeconds) {
+                    trainer.trainEpoch(data, jitSteps++, null);
+                }
+                CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+                if (jit != null && jit.isCompilationTimeMonitoringSupported()) {
+                    // idle for QUIET_STEPS steps and MIN_IDLE_SECONDS: the compilation time only grows when a
+                    // compilation ends, so a long one in progress looks idle for a while
+                    long quietUntil = System.nanoTime() + (long) (MAX_QUIET_WAIT_SECONDS * 1e9);
+                    int quiet = 0;
+                    long idleSince = System.nanoTime();
+                    while ((quiet < QUIET_STEPS || System.nanoTime() - idleSince < MIN_IDLE_SECONDS * 1e9)
+                            && System.nanoTime() < quietUntil) {
+                        long before = jit.getTotalCompilationTime();
+                        trainer.trainEpoch(data, jitSteps++, null);
+                        if (jit.getTotalCompilationTime() == before) {
+                            quiet++;
+                        } else {
+                            quiet = 0;
+                            idleSince = System.nanoTime();
+                        }
+                    }
+                    jitQuiet = quiet >= QUIET_STEPS && System.nanoTime() - idleSince >= MIN_IDLE_SECONDS * 1e9;
                 }
             }
-            if (monitored) {
-                jitQuiet = quiet >= QUIET_STEPS && System.nanoTime() - idleSince >= MIN_IDLE_SECONDS * 1e9;
-            } else {
-                jitQuiet = null;
+        }
+        double warmupTook = (System.nanoTime() - start) / 1e9;
+        // 2. time a fresh network from its initial weights, after --warmup untimed steps: the timed steps are the same
+        // ones of training however long the JIT took (training changes spike rates, and with them the work of a step)
+        Network net = network(w);
+        Adam opt = Adam.adam(new ArrayList<>(net.parameters().values()), 1e-3f);
+        double[] ms = new double[steps];
+        try (Trainer trainer = new Trainer(net, opt, config(w, be))) {
+            for (int i = 0; i < warmup; i++) {
+                trainer.trainEpoch(data, i, null);
             }
-            warmupTook = (System.nanoTime() - start) / 1e9;
             for (int i = 0; i < steps; i++) {
                 long t0 = System.nanoTime();
-                trainer.trainEpoch(data, warmedUp + i, null);
+                trainer.trainEpoch(data, warmup + i, null);
                 ms[i] = (System.nanoTime() - t0) / 1e6;
             }
         }
@@ -375,7 +387,8 @@ final class BenchCommand implements Callable<Integer> {
         r.put("max_heap_mb", round(Runtime.getRuntime().maxMemory() / 1048576.0));
         r.put("threads", threads);
         r.put("steps", steps);
-        r.put("warmup", warmedUp);
+        r.put("warmup", warmup);
+        r.put("jit_warmup_steps", jitSteps);
         r.put("warmup_seconds", round(warmupTook));
         if (jitQuiet == null) {
             r.putNull("warmup_jit_idle");
