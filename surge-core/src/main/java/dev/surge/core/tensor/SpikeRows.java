@@ -32,8 +32,10 @@ public final class SpikeRows {
         long limit = (long) Math.floor(maxDensity * rows * (double) cols);
         // start at a few percent of the entries (typical spike densities) and grow by doubling up to the limit
         int cap = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(16, Math.min(limit, (long) rows * cols / 32 + 16)));
-        int[] idx = new int[cap];
-        int[] st = new int[rows + 1];
+        // from the arena when one is installed (the lists live as long as the step that uses them)
+        int[] idx = Arena.intsAtLeast(cap);
+        int[] st = Arena.intsAtLeast(rows + 1);
+        st[0] = 0;
         int nnz = 0;
         for (int r = 0; r < rows; r++) {
             int base = off + r * cols;
@@ -46,7 +48,9 @@ public final class SpikeRows {
                     return null;
                 }
                 if (nnz == idx.length) {
-                    idx = java.util.Arrays.copyOf(idx, (int) Math.min(limit, 2L * idx.length));
+                    int[] bigger = Arena.intsAtLeast((int) Math.min(limit, 2L * idx.length));
+                    System.arraycopy(idx, 0, bigger, 0, nnz);
+                    idx = bigger;
                 }
                 idx[nnz++] = c;
             }
