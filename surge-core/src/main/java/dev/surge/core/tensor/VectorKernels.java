@@ -349,7 +349,8 @@ final class VectorKernels {
         int full = k - k % (4 * L);
         for (; i + 4 <= m; i += 4) {
             for (int j = 0; j < full; j += 4 * L) {
-                productTile4x4(n, k, a, b, c, add, i, j);
+                // c[i..i+3, j..] over o: the rows of b, scaled by a[i + r, o]
+                tile4x4(n, b, j, k, a, i * n, 1, n, c, i * k + j, k, add);
             }
             for (int r = i; r < i + 4; r++) {
                 productRow(n, k, a, b, c, add, r, full);
@@ -361,15 +362,19 @@ final class VectorKernels {
     }
 
     /**
-     * Rows {@code i .. i+3}, columns {@code [j, j + 4L)} of {@code c} in sixteen registers (from {@code c}, or from zero
-     * when not adding) while the {@code n} scaled rows of {@code b} are added in order; each load of {@code b} serves
-     * four rows.
+     * A tile of four rows × four vectors of {@code c} (rows {@code cOff + r·cStride}, {@code r < 4}) in sixteen
+     * registers, from {@code c} or from zero when not adding, and {@code steps} rank-one updates in order: at step
+     * {@code t}, the four vectors at {@code vec[vecOff + t·vecStep ..]} scaled by the four scalars
+     * {@code sc[scOff + t·scStep + r·scStride]}, one per row, by fused multiply-adds. Each load of a vector serves four
+     * rows. {@link #narrowProduct} runs it over {@code o} (rows of {@code c}, rows of {@code b} as the vectors),
+     * {@link #addNarrowOuter} over {@code i} (rows of {@code gw}, rows of {@code x} as the vectors).
      */
-    private static void productTile4x4(int n, int k, float[] a, float[] b, float[] c, boolean add, int i, int j) {
-        int r0 = i * k + j;
-        int r1 = r0 + k;
-        int r2 = r1 + k;
-        int r3 = r2 + k;
+    private static void tile4x4(int steps, float[] vec, int vecOff, int vecStep, float[] sc, int scOff, int scStep,
+                                int scStride, float[] c, int cOff, int cStride, boolean add) {
+        int r0 = cOff;
+        int r1 = r0 + cStride;
+        int r2 = r1 + cStride;
+        int r3 = r2 + cStride;
         FloatVector c00 = add ? FloatVector.fromArray(S, c, r0) : FloatVector.zero(S);
         FloatVector c01 = add ? FloatVector.fromArray(S, c, r0 + L) : FloatVector.zero(S);
         FloatVector c02 = add ? FloatVector.fromArray(S, c, r0 + 2 * L) : FloatVector.zero(S);
@@ -386,33 +391,27 @@ final class VectorKernels {
         FloatVector c31 = add ? FloatVector.fromArray(S, c, r3 + L) : FloatVector.zero(S);
         FloatVector c32 = add ? FloatVector.fromArray(S, c, r3 + 2 * L) : FloatVector.zero(S);
         FloatVector c33 = add ? FloatVector.fromArray(S, c, r3 + 3 * L) : FloatVector.zero(S);
-        int ai = i * n;
-        for (int o = 0; o < n; o++) {
-            int bo = o * k + j;
-            FloatVector b0 = FloatVector.fromArray(S, b, bo);
-            FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
-            FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * L);
-            FloatVector b3 = FloatVector.fromArray(S, b, bo + 3 * L);
-            float x0 = a[ai + o];
-            float x1 = a[ai + n + o];
-            float x2 = a[ai + 2 * n + o];
-            float x3 = a[ai + 3 * n + o];
-            FloatVector xv0 = FloatVector.broadcast(S, x0);
+        for (int t = 0, vb = vecOff, sb = scOff; t < steps; t++, vb += vecStep, sb += scStep) {
+            FloatVector b0 = FloatVector.fromArray(S, vec, vb);
+            FloatVector b1 = FloatVector.fromArray(S, vec, vb + L);
+            FloatVector b2 = FloatVector.fromArray(S, vec, vb + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, vec, vb + 3 * L);
+            FloatVector xv0 = FloatVector.broadcast(S, sc[sb]);
             c00 = xv0.fma(b0, c00);
             c01 = xv0.fma(b1, c01);
             c02 = xv0.fma(b2, c02);
             c03 = xv0.fma(b3, c03);
-            FloatVector xv1 = FloatVector.broadcast(S, x1);
+            FloatVector xv1 = FloatVector.broadcast(S, sc[sb + scStride]);
             c10 = xv1.fma(b0, c10);
             c11 = xv1.fma(b1, c11);
             c12 = xv1.fma(b2, c12);
             c13 = xv1.fma(b3, c13);
-            FloatVector xv2 = FloatVector.broadcast(S, x2);
+            FloatVector xv2 = FloatVector.broadcast(S, sc[sb + 2 * scStride]);
             c20 = xv2.fma(b0, c20);
             c21 = xv2.fma(b1, c21);
             c22 = xv2.fma(b2, c22);
             c23 = xv2.fma(b3, c23);
-            FloatVector xv3 = FloatVector.broadcast(S, x3);
+            FloatVector xv3 = FloatVector.broadcast(S, sc[sb + 3 * scStride]);
             c30 = xv3.fma(b0, c30);
             c31 = xv3.fma(b1, c31);
             c32 = xv3.fma(b2, c32);
@@ -614,7 +613,8 @@ final class VectorKernels {
         for (; j0 + 4 * L <= k; j0 += 4 * L) {
             int o = 0;
             for (; o + 4 <= n; o += 4) {
-                outer4(m, n, k, g, x, gw, o, j0);
+                // gw[o..o+3, j0..] over i: the rows of x, scaled by g[i, o + r]
+                tile4x4(m, x, j0, k, g, o, n, 1, gw, o * k + j0, k, true);
             }
             for (; o < n; o++) {
                 outer1(m, n, k, g, x, gw, o, j0);
@@ -641,82 +641,7 @@ final class VectorKernels {
         }
     }
 
-    /**
-     * Columns {@code [j0, j0 + 4L)} of rows {@code o .. o+3} of {@code gw} in sixteen registers while every row of
-     * {@code x} is added, scaled by the four gradients of that row, in row order.
-     */
-    private static void outer4(int m, int n, int k, float[] g, float[] x, float[] gw, int o, int j0) {
-        int w0 = o * k + j0;
-        int w1 = w0 + k;
-        int w2 = w1 + k;
-        int w3 = w2 + k;
-        FloatVector c00 = FloatVector.fromArray(S, gw, w0);
-        FloatVector c01 = FloatVector.fromArray(S, gw, w0 + L);
-        FloatVector c02 = FloatVector.fromArray(S, gw, w0 + 2 * L);
-        FloatVector c03 = FloatVector.fromArray(S, gw, w0 + 3 * L);
-        FloatVector c10 = FloatVector.fromArray(S, gw, w1);
-        FloatVector c11 = FloatVector.fromArray(S, gw, w1 + L);
-        FloatVector c12 = FloatVector.fromArray(S, gw, w1 + 2 * L);
-        FloatVector c13 = FloatVector.fromArray(S, gw, w1 + 3 * L);
-        FloatVector c20 = FloatVector.fromArray(S, gw, w2);
-        FloatVector c21 = FloatVector.fromArray(S, gw, w2 + L);
-        FloatVector c22 = FloatVector.fromArray(S, gw, w2 + 2 * L);
-        FloatVector c23 = FloatVector.fromArray(S, gw, w2 + 3 * L);
-        FloatVector c30 = FloatVector.fromArray(S, gw, w3);
-        FloatVector c31 = FloatVector.fromArray(S, gw, w3 + L);
-        FloatVector c32 = FloatVector.fromArray(S, gw, w3 + 2 * L);
-        FloatVector c33 = FloatVector.fromArray(S, gw, w3 + 3 * L);
-        for (int i = 0; i < m; i++) {
-            int xi = i * k + j0;
-            FloatVector x0 = FloatVector.fromArray(S, x, xi);
-            FloatVector x1 = FloatVector.fromArray(S, x, xi + L);
-            FloatVector x2 = FloatVector.fromArray(S, x, xi + 2 * L);
-            FloatVector x3 = FloatVector.fromArray(S, x, xi + 3 * L);
-            int gi = i * n + o;
-            float a0 = g[gi];
-            float a1 = g[gi + 1];
-            float a2 = g[gi + 2];
-            float a3 = g[gi + 3];
-            FloatVector av0 = FloatVector.broadcast(S, a0);
-            c00 = av0.fma(x0, c00);
-            c01 = av0.fma(x1, c01);
-            c02 = av0.fma(x2, c02);
-            c03 = av0.fma(x3, c03);
-            FloatVector av1 = FloatVector.broadcast(S, a1);
-            c10 = av1.fma(x0, c10);
-            c11 = av1.fma(x1, c11);
-            c12 = av1.fma(x2, c12);
-            c13 = av1.fma(x3, c13);
-            FloatVector av2 = FloatVector.broadcast(S, a2);
-            c20 = av2.fma(x0, c20);
-            c21 = av2.fma(x1, c21);
-            c22 = av2.fma(x2, c22);
-            c23 = av2.fma(x3, c23);
-            FloatVector av3 = FloatVector.broadcast(S, a3);
-            c30 = av3.fma(x0, c30);
-            c31 = av3.fma(x1, c31);
-            c32 = av3.fma(x2, c32);
-            c33 = av3.fma(x3, c33);
-        }
-        c00.intoArray(gw, w0);
-        c01.intoArray(gw, w0 + L);
-        c02.intoArray(gw, w0 + 2 * L);
-        c03.intoArray(gw, w0 + 3 * L);
-        c10.intoArray(gw, w1);
-        c11.intoArray(gw, w1 + L);
-        c12.intoArray(gw, w1 + 2 * L);
-        c13.intoArray(gw, w1 + 3 * L);
-        c20.intoArray(gw, w2);
-        c21.intoArray(gw, w2 + L);
-        c22.intoArray(gw, w2 + 2 * L);
-        c23.intoArray(gw, w2 + 3 * L);
-        c30.intoArray(gw, w3);
-        c31.intoArray(gw, w3 + L);
-        c32.intoArray(gw, w3 + 2 * L);
-        c33.intoArray(gw, w3 + 3 * L);
-    }
-
-    /** {@link #outer4} for one row {@code o} of {@code gw}. */
+    /** Columns {@code [j0, j0 + 4L)} of row {@code o} of {@code gw} over every row of {@code x}, in row order. */
     private static void outer1(int m, int n, int k, float[] g, float[] x, float[] gw, int o, int j0) {
         int w0 = o * k + j0;
         FloatVector c0 = FloatVector.fromArray(S, gw, w0);
