@@ -62,7 +62,7 @@ public final class FusedLif {
         final Reset reset = spec.reset();
         final float[] cur = currents.value().data();
         final float[] vw = rec ? recurrentWeights.value().data() : null;
-        final float[] vt = rec ? transpose(vw, n) : null;
+        final float[] vt = rec ? Kernels.transposed(vw, n, n, 0, n) : null;
         final int bn = batch * n;
         final float[] v = Arena.floatsToOverwrite(steps * bn); // every element is written
         final float[] out = Arena.floatsToOverwrite(steps * bn);
@@ -282,16 +282,6 @@ public final class FusedLif {
             System.arraycopy(var.value().data(), 0, a, 0, n);
         }
         return a;
-    }
-
-    private static float[] transpose(float[] m, int n) {
-        float[] t = new float[n * n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                t[j * n + i] = m[i * n + j];
-            }
-        }
-        return t;
     }
 
     private static Var[] append(Var[] a, Var x) {

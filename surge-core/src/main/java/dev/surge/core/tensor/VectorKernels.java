@@ -480,60 +480,31 @@ final class VectorKernels {
     }
 
     /**
-     * {@link Kernels#addNarrowDots} with four outputs at a time sharing each load of {@code x}; the partial sums of a
-     * dot product are its accumulator's lanes, stored and added in lane order.
+     * {@link Kernels#addNarrowDots}, two rows at a time ({@link #dotsTwoRows}); the partial sums of a dot product are
+     * its accumulator's lanes, stored and added in lane order.
      */
     static void addNarrowDots(int m, int k, int n, float[] x, float[] w, float[] y) {
         float[] part = new float[8 * L];
         int full = k - k % L;
         int i = 0;
         for (; i + 2 <= m; i += 2) {
-            dotsTwoRows(k, n, x, w, y, part, full, i);
+            dotsTwoRows(k, n, x, w, y, part, full, i, true);
         }
-        for (; i < m; i++) {
-            int xi = i * k;
-            int o = 0;
-            for (; o + 4 <= n; o += 4) {
-                int w0 = o * k;
-                FloatVector s0 = FloatVector.zero(S);
-                FloatVector s1 = FloatVector.zero(S);
-                FloatVector s2 = FloatVector.zero(S);
-                FloatVector s3 = FloatVector.zero(S);
-                for (int j = 0; j < full; j += L) {
-                    FloatVector xv = FloatVector.fromArray(S, x, xi + j);
-                    s0 = xv.fma(FloatVector.fromArray(S, w, w0 + j), s0);
-                    s1 = xv.fma(FloatVector.fromArray(S, w, w0 + k + j), s1);
-                    s2 = xv.fma(FloatVector.fromArray(S, w, w0 + 2 * k + j), s2);
-                    s3 = xv.fma(FloatVector.fromArray(S, w, w0 + 3 * k + j), s3);
-                }
-                s0.intoArray(part, 0);
-                s1.intoArray(part, L);
-                s2.intoArray(part, 2 * L);
-                s3.intoArray(part, 3 * L);
-                for (int q = 0; q < 4; q++) {
-                    finishDot(x, xi, w, w0 + q * k, full, k, part, q * L, y, i * n + o + q);
-                }
-            }
-            for (; o < n; o++) {
-                int wo = o * k;
-                FloatVector s0 = FloatVector.zero(S);
-                for (int j = 0; j < full; j += L) {
-                    s0 = FloatVector.fromArray(S, x, xi + j).fma(FloatVector.fromArray(S, w, wo + j), s0);
-                }
-                s0.intoArray(part, 0);
-                finishDot(x, xi, w, wo, full, k, part, 0, y, i * n + o);
-            }
+        if (i < m) {
+            dotsTwoRows(k, n, x, w, y, part, full, i, false); // the odd last row, paired with itself
         }
     }
 
     /**
      * Rows {@code i} and {@code i + 1} of {@link #addNarrowDots}: eight dot products (two rows × four outputs) at a
      * time, so that eight chains of fused multiply-adds are in flight (four were bound by the latency of each), then
-     * the outputs left over two at a time (one per row).
+     * the outputs left over two at a time (one per row). Without {@code two}, only row {@code i}: it is paired with
+     * itself and the second copy's sums are dropped.
      */
-    private static void dotsTwoRows(int k, int n, float[] x, float[] w, float[] y, float[] part, int full, int i) {
+    private static void dotsTwoRows(int k, int n, float[] x, float[] w, float[] y, float[] part, int full, int i,
+                                    boolean two) {
         int xa = i * k;
-        int xb = xa + k;
+        int xb = two ? xa + k : xa;
         int o = 0;
         for (; o + 4 <= n; o += 4) {
             int w0 = o * k;
@@ -571,7 +542,9 @@ final class VectorKernels {
             b3.intoArray(part, 7 * L);
             for (int q = 0; q < 4; q++) {
                 finishDot(x, xa, w, w0 + q * k, full, k, part, q * L, y, i * n + o + q);
-                finishDot(x, xb, w, w0 + q * k, full, k, part, (4 + q) * L, y, (i + 1) * n + o + q);
+                if (two) {
+                    finishDot(x, xb, w, w0 + q * k, full, k, part, (4 + q) * L, y, (i + 1) * n + o + q);
+                }
             }
         }
         for (; o < n; o++) {
@@ -586,7 +559,9 @@ final class VectorKernels {
             a0.intoArray(part, 0);
             b0.intoArray(part, L);
             finishDot(x, xa, w, wo, full, k, part, 0, y, i * n + o);
-            finishDot(x, xb, w, wo, full, k, part, L, y, (i + 1) * n + o);
+            if (two) {
+                finishDot(x, xb, w, wo, full, k, part, L, y, (i + 1) * n + o);
+            }
         }
     }
 
