@@ -62,7 +62,7 @@ public class FusedLifBench {
         Tape tape = new Tape();
         Var c = tape.param(currents);
         Var vv = recurrent ? tape.param(v) : null;
-        Var s = FusedLif.forward(spec, c, vv, null, null);
+        Var s = FusedLif.forward(spec.neuron(), spec.surrogate(), c, vv, null, null);
         tape.backward(s, g);
         return c.grad().data()[0];
     }

@@ -3,6 +3,7 @@ package dev.surge.cli;
 import dev.surge.core.nn.LayerSpec;
 import dev.surge.core.nn.ReadoutSpec;
 import dev.surge.core.nn.SpikingSpec;
+import dev.surge.core.neuron.Lif;
 import dev.surge.core.surrogate.Surrogate;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,6 @@ final class Presets {
     }
 
     private static SpikingSpec lif(SpikingSpec base, int n, float beta) {
-        return new SpikingSpec(base.kind(), n, beta, base.threshold(), base.reset(), base.detachReset(),
-                base.surrogate(), false, false, false, 0, 0f, 0f, 0f, null);
+        return base.withOut(n).withNeuron(Lif.DEFAULT.withBeta(beta));
     }
 }

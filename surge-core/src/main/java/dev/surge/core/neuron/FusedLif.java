@@ -1,8 +1,6 @@
 package dev.surge.core.neuron;
 
 import dev.surge.core.autograd.Var;
-import dev.surge.core.nn.Reset;
-import dev.surge.core.nn.SpikingSpec;
 import dev.surge.core.surrogate.Surrogate;
 import dev.surge.core.tensor.Arena;
 import dev.surge.core.tensor.Blas;
@@ -16,7 +14,8 @@ import java.util.Arrays;
  * a hand-written BPTT backward, with no per-step graph. Covers feed-forward and recurrent layers, the three reset
  * modes with the reset attached or detached, learnable per-neuron β and θ, and the synaptic current
  * {@code i_t = α·i_{t−1} + I_t} (whose gradient {@code gi_t = gv_t + α·gi_{t+1}} then feeds the recurrent and input
- * terms in place of {@code gv_t}). It equals {@link SpikingDynamics#run} (tested on
+ * terms in place of {@code gv_t}): the fused form of {@link Lif} and {@link Synaptic}. It equals
+ * {@link SpikingDynamics#run} of the same model (tested on
  * random inputs in {@code FusedEqualsComposedTest}).
  *
  * <p>Stored for backward: the membrane {@code v_t} (float); the spikes are read back from the layer's output, which
@@ -35,17 +34,20 @@ public final class FusedLif {
     }
 
     /**
-     * Spikes {@code [T, B, N]} for input currents {@code [T, B, N]} ({@code x·Wᵀ + b}).
+     * Spikes {@code [T, B, N]} of a {@link Lif} or {@link Synaptic} model (see {@link #supports}) for input
+     * currents {@code [T, B, N]} ({@code x·Wᵀ + b}).
      *
      * @param recurrentWeights {@code V [N, N]} or null
      * @param betaVar          per-neuron β {@code [N]} or null (the spec's scalar)
      * @param thresholdVar     per-neuron θ {@code [N]} or null (the spec's scalar)
      */
-    public static Var forward(SpikingSpec spec, Var currents, Var recurrentWeights, Var betaVar, Var thresholdVar) {
-        if (!spec.fusable()) {
-            throw new IllegalArgumentException("the fused kernel does not implement " + spec.kind()
-                    + (spec.refractory() > 0 ? " with a refractory period" : ""));
+    public static Var forward(NeuronModel<?> model, Surrogate surrogate, Var currents, Var recurrentWeights,
+                              Var betaVar, Var thresholdVar) {
+        if (!supports(model)) {
+            throw new IllegalArgumentException("the fused kernel does not implement neuron model '" + model.type()
+                    + "'" + (model instanceof Lif l && l.refractory() > 0 ? " with a refractory period" : ""));
         }
+        final Lif lif = model instanceof Synaptic sy ? sy.membrane() : (Lif) model;
         int[] sh = currents.shape();
         if (sh.length != 3) {
             throw new IllegalArgumentException("fused LIF needs currents [T, B, N], got " + Arrays.toString(sh));
@@ -53,13 +55,13 @@ public final class FusedLif {
         final int steps = sh[0];
         final int batch = sh[1];
         final int n = sh[2];
-        final boolean rec = spec.recurrent();
-        if (rec && (recurrentWeights == null || recurrentWeights.value().size() != n * n)) {
+        final boolean rec = recurrentWeights != null;
+        if (rec && recurrentWeights.value().size() != n * n) {
             throw new IllegalArgumentException("recurrent LIF needs V of shape [" + n + ", " + n + "]");
         }
-        final float[] beta = perNeuron(betaVar, spec.beta(), n, "beta");
-        final float[] th = perNeuron(thresholdVar, spec.threshold(), n, "threshold");
-        final Reset reset = spec.reset();
+        final float[] beta = perNeuron(betaVar, lif.beta(), n, "beta");
+        final float[] th = perNeuron(thresholdVar, lif.threshold(), n, "threshold");
+        final Reset reset = lif.reset();
         final float[] cur = currents.value().data();
         final float[] vw = rec ? recurrentWeights.value().data() : null;
         final float[] vt = rec ? Kernels.transposed(vw, n, n, 0, n) : null;
@@ -67,8 +69,8 @@ public final class FusedLif {
         final float[] v = Arena.floatsToOverwrite(steps * bn); // every element is written
         final float[] out = Arena.floatsToOverwrite(steps * bn);
         final float[] in = new float[n];
-        final boolean synaptic = spec.kind() == SpikingSpec.Kind.SYNAPTIC;
-        final float alpha = spec.alpha();
+        final boolean synaptic = model instanceof Synaptic;
+        final float alpha = model instanceof Synaptic sy ? sy.alpha() : 0f;
         final float[] syn = synaptic ? new float[bn] : null;
         final float[] recIn = rec ? new float[bn] : null;
         final Blas fblas = Blas.get();
@@ -137,8 +139,7 @@ public final class FusedLif {
                 curList = tmp;
             }
         }
-        final Surrogate surrogate = spec.surrogate();
-        final boolean attached = !spec.detachReset();
+        final boolean attached = !lif.detachReset();
         Var[] inputs = rec ? new Var[] {currents, recurrentWeights} : new Var[] {currents};
         if (betaVar != null) {
             inputs = append(inputs, betaVar);
@@ -227,6 +228,12 @@ public final class FusedLif {
                 thresholdVar.accumulate(gTh);
             }
         }, inputs);
+    }
+
+    /** Whether the fused kernel implements {@code model}: {@link Lif} or {@link Synaptic}, no refractory period. */
+    public static boolean supports(NeuronModel<?> model) {
+        Lif lif = model instanceof Synaptic sy ? sy.membrane() : model instanceof Lif l ? l : null;
+        return lif != null && lif.refractory() == 0;
     }
 
     /**

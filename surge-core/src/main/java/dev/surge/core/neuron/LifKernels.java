@@ -1,6 +1,5 @@
 package dev.surge.core.neuron;
 
-import dev.surge.core.nn.Reset;
 import dev.surge.core.surrogate.Surrogate;
 import dev.surge.core.tensor.SpikeRows;
 

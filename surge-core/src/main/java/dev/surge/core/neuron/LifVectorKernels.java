@@ -1,6 +1,5 @@
 package dev.surge.core.neuron;
 
-import dev.surge.core.nn.Reset;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;

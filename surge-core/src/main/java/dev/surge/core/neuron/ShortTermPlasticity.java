@@ -2,7 +2,6 @@ package dev.surge.core.neuron;
 
 import dev.surge.core.autograd.Ops;
 import dev.surge.core.autograd.Var;
-import dev.surge.core.nn.StpSpec;
 import dev.surge.core.tensor.Tensor;
 
 /** Tsodyks–Markram short-term plasticity of input spikes, composed from tape ops (equations in {@link StpSpec}). */

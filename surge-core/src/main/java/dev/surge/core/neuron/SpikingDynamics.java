@@ -1,109 +1,63 @@
 package dev.surge.core.neuron;
 
 import dev.surge.core.autograd.Ops;
-import dev.surge.core.autograd.Tape;
 import dev.surge.core.autograd.Var;
-import dev.surge.core.nn.Reset;
-import dev.surge.core.nn.SpikingSpec;
 import dev.surge.core.tensor.Tensor;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 
 /**
- * The spiking neuron models as pure step functions over explicit state, composed from tape ops: the reference
- * ("composed") implementation that the fused kernels are tested against, and the one that covers every
- * configuration (synaptic, ALIF, refractory, learnable β/θ). The equations are those of {@link SpikingSpec}.
+ * Runs a neuron model over a whole sequence on tape ops (the composed path): the reference that the fused kernels
+ * are tested against, and the path that runs every model, custom ones included. Also the leaky-integrator readout.
  */
 public final class SpikingDynamics {
     private SpikingDynamics() {
     }
 
     /**
-     * Parameters of one layer's dynamics.
+     * Spikes {@code [T, B, N]} of {@code model} driven by {@code currents [T, B, N]}; with recurrent weights
+     * {@code V [N, N]} the current of step t also gets {@code s_{t−1}·Vᵀ}.
      *
-     * @param recurrentWeights {@code V [N, N]} or null
-     * @param beta             per-neuron β {@code [N]} when learnable, else null (the spec's scalar is used)
-     * @param threshold        per-neuron θ {@code [N]} when learnable, else null
+     * @param recurrentWeights {@code V}, or null for a feed-forward layer
+     * @param ctx              the context of step 0 (learnt parameters, surrogate, spike function, ...)
+     * @throws IllegalArgumentException naming the model when a step returns no state, no spikes, or spikes of
+     *                                  another shape than {@code [B, N]}
      */
-    public record Params(SpikingSpec spec, Var recurrentWeights, Var beta, Var threshold) {
-    }
-
-    /**
-     * State after a step. {@code recent} holds the last R output spikes (newest last) for the refractory gate.
-     */
-    public record State(Var v, Var s, Var syn, Var adaptation, List<Var> recent) {
-    }
-
-    /** All-zero state for a batch of {@code batch} and {@code n} neurons. */
-    public static State initial(Tape tape, int batch, int n) {
-        Var z = tape.constant(Tensor.zeros(batch, n));
-        return new State(z, z, z, z, List.of());
-    }
-
-    /** One time step: {@code current} is {@code x_t·Wᵀ + b}, shape {@code [B, N]}. */
-    public static State step(Params p, State st, Var current) {
-        SpikingSpec spec = p.spec();
-        Var in = current;
-        if (spec.recurrent()) {
-            in = in.add(st.s().matmul(false, p.recurrentWeights(), true));
-        }
-        Var syn = st.syn();
-        if (spec.kind() == SpikingSpec.Kind.SYNAPTIC) {
-            syn = syn.mul(spec.alpha()).add(in);
-            in = syn;
-        }
-        Var r = spec.detachReset() ? st.s().detach() : st.s();
-        Var decayed = p.beta() != null ? st.v().mul(p.beta()) : st.v().mul(spec.beta());
-        Var v;
-        if (spec.reset() == Reset.SUBTRACT) {
-            Var thr = p.threshold() != null ? r.mul(p.threshold()) : r.mul(spec.threshold());
-            v = decayed.add(in).sub(thr);
-        } else if (spec.reset() == Reset.ZERO) {
-            v = decayed.mul(r.rsub(1f)).add(in);
-        } else {
-            v = decayed.add(in);
-        }
-        Var a = st.adaptation();
-        Var h;
-        if (spec.kind() == SpikingSpec.Kind.ALIF) {
-            a = a.mul(spec.rho()).add(st.s());
-            Var base = p.threshold() != null ? a.mul(spec.adapt()).add(p.threshold()) : a.mul(spec.adapt())
-                    .add(spec.threshold());
-            h = v.sub(base);
-        } else {
-            h = p.threshold() != null ? v.sub(p.threshold()) : v.add(-spec.threshold());
-        }
-        Var s = h.spike(spec.surrogate());
-        List<Var> recent = st.recent();
-        if (spec.refractory() > 0) {
-            if (!recent.isEmpty()) {
-                Var sum = recent.get(0);
-                for (int k = 1; k < recent.size(); k++) {
-                    sum = sum.add(recent.get(k));
-                }
-                s = s.mul(sum.rsub(1f));
-            }
-            List<Var> next = new ArrayList<>(recent);
-            next.add(s);
-            if (next.size() > spec.refractory()) {
-                next.remove(0);
-            }
-            recent = List.copyOf(next);
-        }
-        return new State(v, s, syn, a, recent);
-    }
-
-    /** Runs the layer over a whole sequence of currents {@code [T, B, N]}; returns spikes {@code [T, B, N]}. */
-    public static Var run(Params p, Var currents) {
+    public static <S extends NeuronState> Var run(NeuronModel<S> model, Var currents, Var recurrentWeights,
+                                                  StepContext ctx) {
         int[] sh = currents.shape();
+        if (sh.length != 3) {
+            throw new IllegalArgumentException("neuron model '" + model.type() + "' needs currents [T, B, N], got "
+                    + Arrays.toString(sh));
+        }
         int steps = sh[0];
-        State st = initial(currents.tape(), sh[1], sh[2]);
+        S st = model.initial(currents.tape(), sh[1], sh[2]);
+        check(model, st, "initial", sh);
         Var[] out = new Var[steps];
         for (int t = 0; t < steps; t++) {
-            st = step(p, st, currents.select(0, t));
-            out[t] = st.s();
+            Var in = currents.select(0, t);
+            if (recurrentWeights != null) {
+                in = in.add(st.spikes().matmul(false, recurrentWeights, true));
+            }
+            st = model.step(st, in, ctx.at(t));
+            check(model, st, "step", sh);
+            out[t] = st.spikes();
         }
         return Ops.stack(0, out);
+    }
+
+    private static void check(NeuronModel<?> model, NeuronState st, String what, int[] sh) {
+        String where = "neuron model '" + model.type() + "': " + what;
+        if (st == null) {
+            throw new IllegalArgumentException(where + " returned no state");
+        }
+        Var s = st.spikes();
+        if (s == null) {
+            throw new IllegalArgumentException(where + " returned a state with no spikes");
+        }
+        if (s.shape().length != 2 || s.shape()[0] != sh[1] || s.shape()[1] != sh[2]) {
+            throw new IllegalArgumentException(where + " returned spikes of shape " + Arrays.toString(s.shape())
+                    + ", expected [" + sh[1] + ", " + sh[2] + "] (batch, neurons)");
+        }
     }
 
     /**

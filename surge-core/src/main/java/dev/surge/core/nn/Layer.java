@@ -1,44 +1,57 @@
 package dev.surge.core.nn;
 
-import dev.surge.core.autograd.Ops;
 import dev.surge.core.autograd.Var;
 import dev.surge.core.neuron.FusedLif;
+import dev.surge.core.neuron.NeuronModel;
 import dev.surge.core.neuron.ShortTermPlasticity;
+import dev.surge.core.neuron.SpikeFunction;
 import dev.surge.core.neuron.SpikingDynamics;
+import dev.surge.core.neuron.StepContext;
 import dev.surge.core.tensor.Tensor;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 
 /**
- * One layer of a {@link Network}: its spec and parameters, and a whole-sequence forward from {@code [T, B, in]}
- * to {@code [T, B, out]}. The input product {@code x·Wᵀ + b} is computed for all steps at once (one GEMM), then the
- * neuron dynamics run over time.
+ * One layer of a {@link Network}: its spec, its {@link Projection} and parameters, and a whole-sequence forward
+ * from {@code [T, B, in]} to {@code [T, B, out]}. The projection computes the current of all steps at once (one
+ * product), then the neuron model (or the readout) runs over time: fused when the backend and the model allow,
+ * else step by step on tape ops.
  */
 public final class Layer {
+    /** Parameter names that belong to the projection, recurrence and STP, and that a neuron model may not use. */
+    private static final Set<String> RESERVED = Set.of("W", "b", "V", "stp.U");
+
     private final LayerSpec spec;
     private final int inputs;
+    private final Projection projection;
     private final Map<String, Parameter> params = new LinkedHashMap<>();
 
     Layer(LayerSpec spec, int inputs, SplittableRandom rng) {
         this.spec = spec;
         this.inputs = inputs;
-        float bound = (float) (1.0 / Math.sqrt(inputs));
-        add("W", Tensor.uniform(rng, -bound, bound, spec.out(), inputs));
-        // A constant bias b drives a leaky membrane to b/(1 − β) (20·b at β = 0.95), which makes spiking neurons
-        // fire tonically whatever the input; biases therefore start at zero.
-        add("b", Tensor.zeros(spec.out()));
+        this.projection = new Dense(inputs, spec.out());
+        projection.initialParameters(rng).forEach(this::add);
         if (spec instanceof SpikingSpec s) {
             if (s.recurrent()) {
                 float rb = (float) (1.0 / Math.sqrt(s.out()));
                 add("V", Tensor.uniform(rng, -rb, rb, s.out(), s.out()));
             }
-            if (s.learnBeta()) {
-                add("beta", Tensor.full(s.beta(), s.out()));
+            Map<String, Float> learnable = s.neuron().learnable();
+            if (learnable == null) {
+                throw new IllegalArgumentException("neuron model '" + s.neuron().type()
+                        + "': learnable() returned null");
             }
-            if (s.learnThreshold()) {
-                add("threshold", Tensor.full(s.threshold(), s.out()));
+            for (var e : learnable.entrySet()) {
+                if (e.getKey() == null || RESERVED.contains(e.getKey()) || e.getValue() == null) {
+                    throw new IllegalArgumentException("neuron model '" + s.neuron().type() + "': learnable parameter '"
+                            + e.getKey() + "' is not allowed (null, or one of " + RESERVED + ")");
+                }
+                add(e.getKey(), Tensor.full(e.getValue(), s.out()));
             }
             if (s.stp() != null && s.stp().learnU()) {
                 add("stp.U", Tensor.full(s.stp().u(), inputs));
@@ -60,9 +73,17 @@ public final class Layer {
         return inputs;
     }
 
-    /** Parameters by local name ({@code W}, {@code b}, {@code V}, {@code beta}, {@code threshold}, {@code stp.U}). */
+    /** The synapses that turn this layer's input into its neurons' current. */
+    public Projection projection() {
+        return projection;
+    }
+
+    /**
+     * Parameters by local name: the projection's ({@code W}, {@code b}), {@code V}, the neuron model's learnt ones
+     * ({@code beta}, {@code threshold}, ...), {@code stp.U}.
+     */
     public Map<String, Parameter> parameters() {
-        return java.util.Collections.unmodifiableMap(params);
+        return Collections.unmodifiableMap(params);
     }
 
     /** Whether this layer emits spikes (as opposed to a membrane readout). */
@@ -74,32 +95,37 @@ public final class Layer {
      * Forward over a whole sequence.
      *
      * @param bind maps each parameter to its variable on the current tape
+     * @param ctx  backend, mode, spike function and this layer's random stream
      */
-    public Var forward(Var x, Function<Parameter, Var> bind, Backend backend) {
+    public Var forward(Var x, Function<Parameter, Var> bind, ForwardContext ctx) {
         int[] sh = x.shape();
         if (sh.length != 3 || sh[2] != inputs) {
             throw new IllegalArgumentException("layer expects input [T, B, " + inputs + "], got "
-                    + java.util.Arrays.toString(sh));
+                    + Arrays.toString(sh));
         }
+        Function<String, Var> param = name -> params.containsKey(name) ? bind.apply(params.get(name)) : null;
         Var in = x;
         if (spec instanceof SpikingSpec s && s.stp() != null) {
-            Var u = params.containsKey("stp.U") ? bind.apply(params.get("stp.U")) : null;
-            in = ShortTermPlasticity.apply(s.stp(), u, in);
+            in = ShortTermPlasticity.apply(s.stp(), param.apply("stp.U"), in);
         }
-        Var w = bind.apply(params.get("W"));
-        Var b = bind.apply(params.get("b"));
-        Var currents = Ops.linear(in, w, b); // [T, B, out]
-        Var beta = params.containsKey("beta") ? bind.apply(params.get("beta")) : null;
+        Var currents = projection.apply(in, param); // [T, B, out]
         if (spec instanceof ReadoutSpec r) {
-            return backend == Backend.FUSED ? FusedLif.readout(currents, beta, r.beta())
+            Var beta = param.apply("beta");
+            return ctx.backend() == Backend.FUSED ? FusedLif.readout(currents, beta, r.beta())
                     : SpikingDynamics.readout(currents, beta, r.beta());
         }
         SpikingSpec s = (SpikingSpec) spec;
-        Var v = params.containsKey("V") ? bind.apply(params.get("V")) : null;
-        Var th = params.containsKey("threshold") ? bind.apply(params.get("threshold")) : null;
-        if (backend == Backend.FUSED && s.fusable()) {
-            return FusedLif.forward(s, currents, v, beta, th);
+        NeuronModel<?> model = s.neuron();
+        Var v = param.apply("V");
+        if (ctx.backend() == Backend.FUSED && s.fusable() && ctx.spikes() == SpikeFunction.HEAVISIDE) {
+            return FusedLif.forward(model, s.surrogate(), currents, v, param.apply("beta"),
+                    param.apply("threshold"));
         }
-        return SpikingDynamics.run(new SpikingDynamics.Params(s, v, beta, th), currents);
+        Map<String, Var> learnt = new LinkedHashMap<>();
+        for (String name : model.learnable().keySet()) {
+            learnt.put(name, param.apply(name));
+        }
+        StepContext step = StepContext.of(s.surrogate(), learnt, ctx.spikes(), ctx.random(), ctx.training());
+        return SpikingDynamics.run(model, currents, v, step);
     }
 }

@@ -73,15 +73,25 @@ public final class Network {
         }
     }
 
-    /** Forward pass over a whole input sequence {@code [T, B, inputs]} on {@code tape}. */
+    /** Forward pass in evaluation mode ({@link ForwardContext#eval}) over {@code [T, B, inputs]}. */
     public Pass forward(Var input, Backend backend) {
+        return forward(input, ForwardContext.eval(backend));
+    }
+
+    /**
+     * Forward pass over a whole input sequence {@code [T, B, inputs]} on the input's tape. Layer {@code i} draws its
+     * random numbers from {@code ctx.random().fork(i)}.
+     */
+    public Pass forward(Var input, ForwardContext ctx) {
         Tape tape = input.tape();
         Map<Parameter, Var> bound = new IdentityHashMap<>();
         List<Var> outs = new ArrayList<>();
         Var x = input;
         for (int i = 0; i < layers.size(); i++) {
             try {
-                x = layers.get(i).forward(x, p -> bound.computeIfAbsent(p, q -> tape.param(q.value())), backend);
+                ForwardContext layerCtx = new ForwardContext(ctx.backend(), ctx.training(), ctx.random().fork(i),
+                        ctx.spikes());
+                x = layers.get(i).forward(x, p -> bound.computeIfAbsent(p, q -> tape.param(q.value())), layerCtx);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("layer " + i + ": " + e.getMessage(), e);
             }

@@ -7,6 +7,8 @@ import dev.surge.core.loss.Loss;
 import dev.surge.core.loss.Regularizer;
 import dev.surge.core.loss.Targets;
 import dev.surge.core.nn.Backend;
+import dev.surge.core.nn.ForwardContext;
+import dev.surge.core.neuron.SpikeFunction;
 import dev.surge.core.nn.Layer;
 import dev.surge.core.nn.Network;
 import dev.surge.core.nn.Parameter;
@@ -14,6 +16,7 @@ import dev.surge.core.nn.SpikingSpec;
 import dev.surge.core.optim.Optimizer;
 import dev.surge.core.tensor.Arena;
 import dev.surge.core.tensor.Kernels;
+import dev.surge.core.tensor.RandomStream;
 import dev.surge.core.tensor.SpikeRows;
 import dev.surge.core.tensor.Tensor;
 import java.util.ArrayList;
@@ -40,8 +43,17 @@ public final class Trainer implements AutoCloseable {
      * @param clipNorm global gradient-norm clip, or 0 for none
      */
     public record Config(int batchSize, long seed, int threads, Backend backend, Loss loss,
-                         List<Regularizer> regularizers, float clipNorm) {
+                         List<Regularizer> regularizers, float clipNorm, LearningRule rule) {
+        /** A configuration that learns by {@link LearningRule#bptt()}. */
+        public Config(int batchSize, long seed, int threads, Backend backend, Loss loss,
+                      List<Regularizer> regularizers, float clipNorm) {
+            this(batchSize, seed, threads, backend, loss, regularizers, clipNorm, LearningRule.bptt());
+        }
+
         public Config {
+            if (rule == null || backend == null || loss == null) {
+                throw new IllegalArgumentException("trainer: learning rule, backend and loss are required");
+            }
             if (batchSize <= 0) {
                 throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
             }
@@ -70,9 +82,13 @@ public final class Trainer implements AutoCloseable {
         void batchDone(int batch, int batches, double loss, double accuracy, double rate);
     }
 
+    /** Mixed into each sample's key for the forward pass's random stream (the encoders use the key unmixed). */
+    private static final long NOISE_STREAM = 0x6e6f_6973_6500L;
+
     private final Network net;
     private final Optimizer opt;
     private final Config cfg;
+    private final Objective objective;
     private final ExecutorService pool;
     /**
      * One input buffer per chunk slot, reused from batch to batch: the input of a chunk is only read during its own
@@ -89,6 +105,7 @@ public final class Trainer implements AutoCloseable {
         this.net = net;
         this.opt = opt;
         this.cfg = cfg;
+        this.objective = new Objective(cfg.loss(), cfg.regularizers());
         this.inputBuffers = new float[cfg.threads()][];
         this.eventBuffers = new int[cfg.threads()][][];
         for (int i = 0; i < eventBuffers.length; i++) {
@@ -129,10 +146,7 @@ public final class Trainer implements AutoCloseable {
     }
 
     static long mix(long a, long b) {
-        long z = a * 0x9E3779B97F4A7C15L + b;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return RandomStream.mix(a, b);
     }
 
     /** One pass over {@code data} in shuffled order, updating the parameters after every batch. */
@@ -363,10 +377,23 @@ public final class Trainer implements AutoCloseable {
             inputEvents = checkedEvents(x, idx, lo, bc, in, epoch);
         }
         Tape tape = new Tape();
-        Network.Pass pass = net.forward(tape.constant(input), cfg.backend());
-        Var loss = cfg.loss().apply(pass.output(), Targets.of(labels));
-        for (Regularizer r : cfg.regularizers()) {
-            loss = loss.add(r.apply(pass.outputs()));
+        Var x = tape.constant(input);
+        Targets targets = Targets.of(labels);
+        long[] keys = new long[bc];
+        for (int s = 0; s < bc; s++) {
+            keys[s] = mix(mix(cfg.seed(), mix(epoch, idx[lo + s])), NOISE_STREAM);
+        }
+        RandomStream random = RandomStream.perRow(keys);
+        Network.Pass pass;
+        Var loss;
+        if (train) {
+            LearningRule.Outcome o = cfg.rule().apply(net, x, targets, objective,
+                    ForwardContext.training(cfg.backend(), random), (float) bc / idx.length);
+            pass = o.pass();
+            loss = o.loss();
+        } else {
+            pass = net.forward(x, new ForwardContext(cfg.backend(), false, random, SpikeFunction.HEAVISIDE));
+            loss = objective.apply(pass, targets);
         }
         Chunk c = new Chunk();
         c.size = bc;
@@ -386,9 +413,6 @@ public final class Trainer implements AutoCloseable {
             // are: no second pass over them
             c.finite[l] = net.layers().get(l).spiking() ? Double.isFinite(c.spikes[l])
                     : Kernels.allFinite(outs.get(l).value().data());
-        }
-        if (train) {
-            tape.backward(loss, Tensor.scalar((float) bc / idx.length));
         }
         return c;
     }
@@ -512,7 +536,7 @@ public final class Trainer implements AutoCloseable {
         for (int l = 0; l < layers.size(); l++) {
             Layer layer = layers.get(l);
             int out = layer.spec().out();
-            synops += prevEvents * out;
+            synops += prevEvents * layer.projection().fanOut();
             if (layer.spiking()) {
                 double s = Kernels.spikeSum(pass.outputs().get(l).value().data()); // exact: 0/1 spikes
                 c.spikes[l] = s;

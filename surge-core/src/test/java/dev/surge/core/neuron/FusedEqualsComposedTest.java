@@ -12,7 +12,7 @@ import dev.surge.core.nn.LayerSpec;
 import dev.surge.core.nn.Network;
 import dev.surge.core.nn.Parameter;
 import dev.surge.core.nn.ReadoutSpec;
-import dev.surge.core.nn.Reset;
+import dev.surge.core.neuron.Reset;
 import dev.surge.core.nn.SpikingSpec;
 import dev.surge.core.surrogate.Surrogate;
 import dev.surge.core.tensor.Tensor;
@@ -111,9 +111,36 @@ class FusedEqualsComposedTest {
 
     static SpikingSpec spec(boolean integrateAndFire, Reset reset, boolean detach, boolean recurrent, Learn learn,
                             Surrogate surrogate) {
-        SpikingSpec base = integrateAndFire ? SpikingSpec.integrateAndFire(N) : SpikingSpec.lif(N);
-        return base.withReset(reset, detach).withRecurrent(recurrent).withLearnable(learn.beta, learn.threshold)
-                .withSurrogate(surrogate);
+        Lif base = integrateAndFire ? Lif.integrateAndFire() : Lif.DEFAULT;
+        return SpikingSpec.of(N, base.withReset(reset, detach).withLearnable(learn.beta, learn.threshold))
+                .withRecurrent(recurrent).withSurrogate(surrogate);
+    }
+
+    /** The LIF membrane of a LIF or synaptic layer. */
+    static Lif lif(SpikingSpec spec) {
+        return spec.neuron() instanceof Synaptic s ? s.membrane() : (Lif) spec.neuron();
+    }
+
+    /** The same layer with a synaptic current of decay α. */
+    static SpikingSpec synaptic(SpikingSpec spec, float alpha) {
+        return spec.withNeuron(new Synaptic(alpha, lif(spec)));
+    }
+
+    /** The composed path with the learnt β and θ that are not null. */
+    static Var composed(SpikingSpec spec, Var cur, Var v, Var beta, Var th) {
+        return SpikingDynamics.run(spec.neuron(), cur, v, context(spec, beta, th));
+    }
+
+    static StepContext context(SpikingSpec spec, Var beta, Var th) {
+        Map<String, Var> learnt = new LinkedHashMap<>();
+        if (beta != null) {
+            learnt.put("beta", beta);
+        }
+        if (th != null) {
+            learnt.put("threshold", th);
+        }
+        return StepContext.of(spec.surrogate(), learnt, SpikeFunction.HEAVISIDE,
+                dev.surge.core.tensor.RandomStream.of(0L), true);
     }
 
     /**
@@ -125,10 +152,10 @@ class FusedEqualsComposedTest {
         Tape tape = new Tape();
         Var cur = tape.param(in.currents().copy());
         Var v = spec.recurrent() ? tape.param(in.recurrent().copy()) : null;
-        Var beta = spec.learnBeta() ? tape.param(in.beta().copy()) : null;
-        Var th = spec.learnThreshold() ? tape.param(in.threshold().copy()) : null;
-        Var s = fused ? FusedLif.forward(spec, cur, v, beta, th)
-                : SpikingDynamics.run(new SpikingDynamics.Params(spec, v, beta, th), cur);
+        Var beta = lif(spec).learnBeta() ? tape.param(in.beta().copy()) : null;
+        Var th = lif(spec).learnThreshold() ? tape.param(in.threshold().copy()) : null;
+        Var s = fused ? FusedLif.forward(spec.neuron(), spec.surrogate(), cur, v, beta, th)
+                : composed(spec, cur, v, beta, th);
         Var loss = s.mul(tape.constant(in.upstream())).sum().add(s.sum(0, false).square().sum().mul(0.05f));
         tape.backward(loss);
         return new Result(s.value(), loss.item(), cur.grad(), v == null ? null : v.grad(),
@@ -170,10 +197,10 @@ class FusedEqualsComposedTest {
         if (spec.recurrent()) {
             assertGradClose(label + " dL/dV", f.gRecurrent(), c.gRecurrent());
         }
-        if (spec.learnBeta()) {
+        if (lif(spec).learnBeta()) {
             assertGradClose(label + " dL/dβ", f.gBeta(), c.gBeta());
         }
-        if (spec.learnThreshold()) {
+        if (lif(spec).learnThreshold()) {
             assertGradClose(label + " dL/dθ", f.gThreshold(), c.gThreshold());
         }
     }
@@ -201,7 +228,7 @@ class FusedEqualsComposedTest {
                                                        Learn learn, long seed) {
         boolean iaf = kind.equals("IF");
         SpikingSpec spec = spec(iaf, reset, detach, recurrent, learn, SURROGATE);
-        assertEquals(iaf ? 1f : 0.9f, spec.beta());
+        assertEquals(iaf ? 1f : 0.9f, lif(spec).beta());
         Inputs in = inputs(seed, T, B, N, iaf, true);
         assertFusedMatches(spec.toString(), spec, run(true, spec, in), run(false, spec, in));
     }
@@ -225,7 +252,7 @@ class FusedEqualsComposedTest {
     @MethodSource("everySynapticConfiguration")
     void fusedSynapticGivesSameSpikesAndGradientsAsComposed(Reset reset, boolean detach, boolean recurrent,
                                                             Learn learn, long seed) {
-        SpikingSpec spec = spec(false, reset, detach, recurrent, learn, SURROGATE).withSynaptic(0.8f);
+        SpikingSpec spec = synaptic(spec(false, reset, detach, recurrent, learn, SURROGATE), 0.8f);
         assertTrue(spec.fusable());
         Inputs in = inputs(seed, T, B, N, false, true);
         assertFusedMatches(spec.toString(), spec, run(true, spec, in), run(false, spec, in));
@@ -236,7 +263,7 @@ class FusedEqualsComposedTest {
         SpikingSpec lif = spec(false, Reset.SUBTRACT, true, true, Learn.NONE, SURROGATE);
         Inputs in = inputs(5100, T, B, N, false, true);
         Result plain = run(true, lif, in);
-        Result syn = run(true, lif.withSynaptic(0.8f), in);
+        Result syn = run(true, synaptic(lif, 0.8f), in);
         assertFalse(java.util.Arrays.equals(plain.spikes().data(), syn.spikes().data()),
                 "a synaptic current must change the spikes, else the synaptic test proves nothing");
     }
@@ -256,8 +283,8 @@ class FusedEqualsComposedTest {
     @Test
     void longerSequencesAndWiderLayersStillAgree() {
         int n = 16;
-        SpikingSpec wide = SpikingSpec.lif(n).withBeta(0.95f).withReset(Reset.SUBTRACT, false).withRecurrent(true)
-                .withLearnable(true, true);
+        SpikingSpec wide = SpikingSpec.of(n, Lif.DEFAULT.withBeta(0.95f).withReset(Reset.SUBTRACT, false)
+                .withLearnable(true, true)).withRecurrent(true);
         Inputs in = inputs(4242, 40, B, n, false, true);
         assertFusedMatches("T=40 N=16", wide, run(true, wide, in), run(false, wide, in));
     }
@@ -289,17 +316,18 @@ class FusedEqualsComposedTest {
     static double composedThresholdMargin(SpikingSpec spec, Inputs in) {
         Tape tape = new Tape();
         Var cur = tape.constant(in.currents());
-        SpikingDynamics.Params p = new SpikingDynamics.Params(spec, tape.constant(in.recurrent()),
-                spec.learnBeta() ? tape.constant(in.beta()) : null,
-                spec.learnThreshold() ? tape.constant(in.threshold()) : null);
+        Lif model = lif(spec);
+        StepContext ctx = context(spec, model.learnBeta() ? tape.constant(in.beta()) : null,
+                model.learnThreshold() ? tape.constant(in.threshold()) : null);
+        Var rec = tape.constant(in.recurrent());
         int[] sh = in.currents().shape();
-        SpikingDynamics.State st = SpikingDynamics.initial(tape, sh[1], sh[2]);
+        Lif.State st = model.initial(tape, sh[1], sh[2]);
         double margin = Double.POSITIVE_INFINITY;
         for (int t = 0; t < sh[0]; t++) {
-            st = SpikingDynamics.step(p, st, cur.select(0, t));
+            st = model.step(st, cur.select(0, t).add(st.s().matmul(false, rec, true)), ctx.at(t));
             float[] v = st.v().value().data();
             for (int i = 0; i < v.length; i++) {
-                float th = spec.learnThreshold() ? in.threshold().data()[i % sh[2]] : spec.threshold();
+                float th = model.learnThreshold() ? in.threshold().data()[i % sh[2]] : model.threshold();
                 margin = Math.min(margin, Math.abs((double) v[i] - th));
             }
         }
@@ -411,9 +439,11 @@ class FusedEqualsComposedTest {
     @Test
     void networkGivesSameLossAndParameterGradientsOnFusedAndComposedBackends() {
         List<LayerSpec> specs = List.of(
-                SpikingSpec.lif(16).withReset(Reset.SUBTRACT, false).withLearnable(true, true),
-                SpikingSpec.lif(12).withReset(Reset.ZERO, true).withRecurrent(true).withLearnable(true, false),
-                SpikingSpec.integrateAndFire(10).withReset(Reset.SUBTRACT, true).withSurrogate(Surrogate.parse("atan")),
+                SpikingSpec.of(16, Lif.DEFAULT.withReset(Reset.SUBTRACT, false).withLearnable(true, true)),
+                SpikingSpec.of(12, Lif.DEFAULT.withReset(Reset.ZERO, true).withLearnable(true, false))
+                        .withRecurrent(true),
+                SpikingSpec.of(10, Lif.integrateAndFire().withReset(Reset.SUBTRACT, true))
+                        .withSurrogate(Surrogate.parse("atan")),
                 new ReadoutSpec(4, 0.8f, true));
         Network net = Network.create(8, specs, 99);
         // scale the input weights up so every layer fires a fair amount, and put the recurrent layer's W, b and V

@@ -3,7 +3,7 @@ package dev.surge.core.neuron;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.surge.core.nn.Reset;
+import dev.surge.core.neuron.Reset;
 import dev.surge.core.surrogate.Surrogate;
 import dev.surge.core.tensor.SpikeRows;
 import java.util.SplittableRandom;

@@ -8,9 +8,15 @@ import dev.surge.core.loss.Regularizer;
 import dev.surge.core.loss.Targets;
 import dev.surge.core.nn.LayerSpec;
 import dev.surge.core.nn.ReadoutSpec;
-import dev.surge.core.nn.Reset;
 import dev.surge.core.nn.SpikingSpec;
-import dev.surge.core.nn.StpSpec;
+import dev.surge.core.neuron.AdEx;
+import dev.surge.core.neuron.Alif;
+import dev.surge.core.neuron.Izhikevich;
+import dev.surge.core.neuron.Lif;
+import dev.surge.core.neuron.NeuronModel;
+import dev.surge.core.neuron.Reset;
+import dev.surge.core.neuron.StpSpec;
+import dev.surge.core.neuron.Synaptic;
 import dev.surge.core.surrogate.Surrogate;
 import dev.surge.core.tensor.Tensor;
 import java.io.IOException;
@@ -38,6 +44,12 @@ public final class GoldenReader {
     private static final Set<String> SPIKING = Set.of("type", "out", "beta", "threshold", "reset", "detach_reset",
             "surrogate", "recurrent", "learn_beta", "learn_threshold", "refractory", "alpha", "rho", "adapt", "stp");
     private static final Set<String> READOUT = Set.of("type", "out", "beta", "learn_beta");
+    private static final Set<String> IZHIKEVICH = Set.of("type", "out", "a", "b", "c", "d", "v_peak", "dt",
+            "detach_reset", "surrogate", "recurrent", "stp");
+    private static final Set<String> ADEX = Set.of("type", "out", "tau_m", "tau_w", "a", "b", "delta_t", "v_t",
+            "v_reset", "v_peak", "dt", "detach_reset", "surrogate", "recurrent", "stp");
+    /** Every layer type a case or model file may name. */
+    public static final String LAYER_TYPES = "lif, if, synaptic, alif, izhikevich, adex, li";
     private static final Set<String> EXPECTED = Set.of("loss", "grads", "input_grad", "spike_counts",
             "output_sum_over_time", "optimizer", "min_margin");
 
@@ -64,7 +76,7 @@ public final class GoldenReader {
 
     /**
      * A model file: {@code {"inputs": N (optional), "layers": [layer, ...]}} with layers in the vocabulary of the
-     * golden cases ({@code lif}, {@code if}, {@code synaptic}, {@code alif}, {@code li} and their fields).
+     * golden cases ({@link #LAYER_TYPES} and their fields).
      *
      * @return the input width (or -1 if the file does not fix it) and the layers
      */
@@ -437,65 +449,104 @@ public final class GoldenReader {
         l.obj();
         String type = l.get("type").text();
         int out = l.get("out").positive();
-        switch (type) {
-            case "li" -> {
-                l.onlyKeys(READOUT);
-                return new ReadoutSpec(out, (float) l.get("beta").number(), l.optBool("learn_beta", false));
-            }
+        if (type.equals("li")) {
+            l.onlyKeys(READOUT);
+            return new ReadoutSpec(out, (float) l.get("beta").number(), l.optBool("learn_beta", false));
+        }
+        NeuronModel<?> model = switch (type) {
             case "lif", "if", "synaptic", "alif" -> {
                 l.onlyKeys(SPIKING);
-                float beta = type.equals("if") ? (float) l.optNumber("beta", 1.0) : (float) l.get("beta").number();
-                float threshold = (float) l.get("threshold").number();
-                Reset reset;
-                try {
-                    reset = Reset.parse(l.get("reset").text());
-                } catch (IllegalArgumentException e) {
-                    throw l.get("reset").err(e.getMessage());
-                }
-                F sf = l.get("surrogate").obj();
-                sf.onlyKeys(Set.of("name", "scale"));
-                Surrogate surrogate;
-                String sname = sf.get("name").text();
-                try {
-                    float scale = sf.has("scale") ? (float) sf.get("scale").number() : Surrogate.defaultScale(sname);
-                    surrogate = Surrogate.of(sname, scale);
-                } catch (IllegalArgumentException e) {
-                    throw (sf.has("scale") && e.getMessage().contains("scale") ? sf.get("scale") : sf.get("name"))
-                            .err(e.getMessage());
-                }
-                int refractory = l.has("refractory") ? l.get("refractory").integer() : 0;
-                if (refractory < 0) {
-                    throw l.get("refractory").err("must be >= 0");
-                }
-                SpikingSpec s = SpikingSpec.lif(out).withBeta(beta).withThreshold(threshold)
-                        .withReset(reset, l.optBool("detach_reset", false)).withSurrogate(surrogate)
-                        .withRecurrent(l.optBool("recurrent", false))
-                        .withLearnable(l.optBool("learn_beta", false), l.optBool("learn_threshold", false))
-                        .withRefractory(refractory);
-                if (type.equals("synaptic")) {
-                    s = s.withSynaptic((float) l.get("alpha").number());
-                } else if (l.has("alpha")) {
+                Lif lif = lif(l, type);
+                if (!type.equals("synaptic") && l.has("alpha")) {
                     throw l.get("alpha").err("only synaptic layers have alpha");
                 }
-                if (type.equals("alif")) {
-                    s = s.withAdaptation((float) l.get("rho").number(), (float) l.get("adapt").number());
-                } else if (l.has("rho") || l.has("adapt")) {
+                if (!type.equals("alif") && (l.has("rho") || l.has("adapt"))) {
                     throw l.get(l.has("rho") ? "rho" : "adapt").err("only alif layers have rho and adapt");
                 }
-                if (l.has("stp")) {
-                    F st = l.get("stp").obj();
-                    st.onlyKeys(Set.of("U", "tau_f", "tau_d", "dt", "learn_U"));
-                    try {
-                        s = s.withStp(new StpSpec((float) st.get("U").number(), (float) st.get("tau_f").number(),
-                                (float) st.get("tau_d").number(), (float) st.optNumber("dt", 1.0),
-                                st.optBool("learn_U", false)));
-                    } catch (IllegalArgumentException e) {
-                        throw st.err(e.getMessage());
-                    }
-                }
-                return s;
+                yield switch (type) {
+                    case "synaptic" -> new Synaptic((float) l.get("alpha").number(), lif);
+                    case "alif" -> new Alif((float) l.get("rho").number(), (float) l.get("adapt").number(), lif);
+                    default -> lif;
+                };
             }
-            default -> throw l.get("type").err("unknown layer type '" + type + "'; known: lif, if, synaptic, alif, li");
+            case "izhikevich" -> {
+                l.onlyKeys(IZHIKEVICH);
+                Izhikevich d = Izhikevich.REGULAR_SPIKING;
+                yield model(l, () -> new Izhikevich((float) l.optNumber("a", d.a()), (float) l.optNumber("b", d.b()),
+                        (float) l.optNumber("c", d.c()), (float) l.optNumber("d", d.d()),
+                        (float) l.optNumber("v_peak", d.vPeak()), (float) l.optNumber("dt", d.dt()),
+                        l.optBool("detach_reset", d.detachReset())));
+            }
+            case "adex" -> {
+                l.onlyKeys(ADEX);
+                AdEx d = AdEx.DEFAULT;
+                yield model(l, () -> new AdEx((float) l.optNumber("tau_m", d.tauM()),
+                        (float) l.optNumber("tau_w", d.tauW()), (float) l.optNumber("a", d.a()),
+                        (float) l.optNumber("b", d.b()), (float) l.optNumber("delta_t", d.deltaT()),
+                        (float) l.optNumber("v_t", d.vT()), (float) l.optNumber("v_reset", d.vReset()),
+                        (float) l.optNumber("v_peak", d.vPeak()), (float) l.optNumber("dt", d.dt()),
+                        l.optBool("detach_reset", d.detachReset())));
+            }
+            default -> throw l.get("type").err("unknown layer type '" + type + "'; known: " + LAYER_TYPES);
+        };
+        SpikingSpec s = SpikingSpec.of(out, model).withSurrogate(surrogate(l))
+                .withRecurrent(l.optBool("recurrent", false));
+        if (l.has("stp")) {
+            F st = l.get("stp").obj();
+            st.onlyKeys(Set.of("U", "tau_f", "tau_d", "dt", "learn_U"));
+            try {
+                s = s.withStp(new StpSpec((float) st.get("U").number(), (float) st.get("tau_f").number(),
+                        (float) st.get("tau_d").number(), (float) st.optNumber("dt", 1.0),
+                        st.optBool("learn_U", false)));
+            } catch (IllegalArgumentException e) {
+                throw st.err(e.getMessage());
+            }
+        }
+        return s;
+    }
+
+    /** A model record built from fields, its own validation errors reported against the layer. */
+    private static NeuronModel<?> model(F l, ModelFields build) throws GoldenFormatException {
+        try {
+            return build.get();
+        } catch (IllegalArgumentException e) {
+            throw l.err(e.getMessage());
+        }
+    }
+
+    @FunctionalInterface
+    private interface ModelFields {
+        NeuronModel<?> get() throws GoldenFormatException;
+    }
+
+    /** The LIF membrane of a lif, if, synaptic or alif layer. */
+    private static Lif lif(F l, String type) throws GoldenFormatException {
+        float beta = type.equals("if") ? (float) l.optNumber("beta", 1.0) : (float) l.get("beta").number();
+        float threshold = (float) l.get("threshold").number();
+        Reset reset;
+        try {
+            reset = Reset.parse(l.get("reset").text());
+        } catch (IllegalArgumentException e) {
+            throw l.get("reset").err(e.getMessage());
+        }
+        int refractory = l.has("refractory") ? l.get("refractory").integer() : 0;
+        if (refractory < 0) {
+            throw l.get("refractory").err("must be >= 0");
+        }
+        return new Lif(beta, threshold, reset, l.optBool("detach_reset", false), refractory,
+                l.optBool("learn_beta", false), l.optBool("learn_threshold", false));
+    }
+
+    private static Surrogate surrogate(F l) throws GoldenFormatException {
+        F sf = l.get("surrogate").obj();
+        sf.onlyKeys(Set.of("name", "scale"));
+        String sname = sf.get("name").text();
+        try {
+            float scale = sf.has("scale") ? (float) sf.get("scale").number() : Surrogate.defaultScale(sname);
+            return Surrogate.of(sname, scale);
+        } catch (IllegalArgumentException e) {
+            throw (sf.has("scale") && e.getMessage().contains("scale") ? sf.get("scale") : sf.get("name"))
+                    .err(e.getMessage());
         }
     }
 
@@ -541,11 +592,8 @@ public final class GoldenReader {
                 if (s.recurrent()) {
                     m.put(p + "V", new int[] {l.out(), l.out()});
                 }
-                if (s.learnBeta()) {
-                    m.put(p + "beta", new int[] {l.out()});
-                }
-                if (s.learnThreshold()) {
-                    m.put(p + "threshold", new int[] {l.out()});
+                for (String name : s.neuron().learnable().keySet()) {
+                    m.put(p + name, new int[] {l.out()});
                 }
                 if (s.stp() != null && s.stp().learnU()) {
                     m.put(p + "stp.U", new int[] {in});

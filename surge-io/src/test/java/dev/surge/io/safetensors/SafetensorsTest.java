@@ -13,6 +13,7 @@ import dev.surge.core.nn.Network;
 import dev.surge.core.nn.Parameter;
 import dev.surge.core.nn.ReadoutSpec;
 import dev.surge.core.nn.SpikingSpec;
+import dev.surge.core.neuron.Lif;
 import dev.surge.core.tensor.Tensor;
 import dev.surge.io.FormatException;
 import java.io.IOException;
@@ -137,7 +138,7 @@ class SafetensorsTest {
     @Test
     void networkParametersRoundTrip() throws Exception {
         Network net = Network.create(6, List.of(
-                SpikingSpec.lif(5).withRecurrent(true).withLearnable(true, true),
+                SpikingSpec.of(5, Lif.DEFAULT.withLearnable(true, true)).withRecurrent(true),
                 SpikingSpec.lif(4),
                 ReadoutSpec.of(3, 0.9f)), 11L);
         Map<String, Tensor> ts = new LinkedHashMap<>();
@@ -152,7 +153,7 @@ class SafetensorsTest {
         assertSameTensors(ts, back);
 
         Network other = Network.create(6, List.of(
-                SpikingSpec.lif(5).withRecurrent(true).withLearnable(true, true),
+                SpikingSpec.of(5, Lif.DEFAULT.withLearnable(true, true)).withRecurrent(true),
                 SpikingSpec.lif(4),
                 ReadoutSpec.of(3, 0.9f)), 99L);
         assertNotEquals(0f, other.parameters().get("layers.0.W").value().maxAbsDiff(ts.get("layers.0.W")));

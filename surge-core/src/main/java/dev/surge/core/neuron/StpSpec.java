@@ -1,4 +1,4 @@
-package dev.surge.core.nn;
+package dev.surge.core.neuron;
 
 /**
  * Tsodyks–Markram short-term plasticity on a layer's input spikes z, per presynaptic neuron, with

@@ -1,4 +1,4 @@
-package dev.surge.core.nn;
+package dev.surge.core.neuron;
 
 import java.util.Locale;
 

@@ -1,0 +1,36 @@
+package dev.surge.core.train;
+
+import dev.surge.core.autograd.Var;
+import dev.surge.core.loss.Targets;
+import dev.surge.core.nn.ForwardContext;
+import dev.surge.core.nn.Network;
+
+/**
+ * How the parameter gradients of a batch are obtained: the trainer hands each chunk of a batch to the rule and then
+ * adds the chunks' gradients (in chunk order) into the parameters, clips them and steps the optimizer. Backpropagation
+ * through time ({@link #bptt()}) is one rule; online rules (e-prop) and gradient estimators (REINFORCE,
+ * straight-through, stochastic surrogates) are others, and reuse the optimizers, the data pipeline, the divergence
+ * guard and the training loop unchanged.
+ */
+public interface LearningRule {
+
+    /**
+     * Runs {@code net} on one chunk and leaves in the variables that the returned pass bound the parameters to
+     * ({@link Network.Pass#accumulateGrads}) the chunk's gradient of {@code objective} times {@code weight}.
+     *
+     * @param input   the chunk's input {@code [T, b, inputs]} on a fresh tape
+     * @param ctx     training mode, backend, spike function and the chunk's random stream
+     * @param weight  the chunk's share of the batch ({@code b / B}): the batch gradient is the sum over chunks
+     * @return the pass (outputs and bound parameters) and the chunk's objective value
+     */
+    Outcome apply(Network net, Var input, Targets targets, Objective objective, ForwardContext ctx, float weight);
+
+    /** A chunk's forward pass and objective. */
+    record Outcome(Network.Pass pass, Var loss) {
+    }
+
+    /** Backpropagation through time: one forward pass on a tape, then {@code tape.backward} from the objective. */
+    static LearningRule bptt() {
+        return Bptt.INSTANCE;
+    }
+}
