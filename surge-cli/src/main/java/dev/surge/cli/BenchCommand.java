@@ -2,6 +2,7 @@ package dev.surge.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.surge.core.train.MemoryModel;
 import dev.surge.core.data.EventSampleSet;
 import dev.surge.core.data.SampleSet;
 import dev.surge.core.loss.Loss;
@@ -218,11 +219,11 @@ final class BenchCommand implements Callable<Integer> {
         }
         // the estimate is fitted to the fused kernels; the composed graph keeps several times more per step
         if (!heapOption && backend.equals("fused")) {
-            cmd.add("-Xmx" + MemoryCheck.mib(MemoryCheck.heapFor(estimate(w))) + "m");
+            cmd.add("-Xmx" + MemoryModel.mib(MemoryModel.heapFor(estimate(w))) + "m");
         } else {
             // the child gets this JVM's heap settings: refuse here, once, what it would refuse
-            MemoryCheck.require(network(w), w.steps(), w.batch(), threads,
-                    MemoryCheck.inputBytesPerSample(inputs(w)), null);
+            MemoryModel.require(network(w), w.steps(), w.batch(), threads,
+                    MemoryModel.inputBytesPerSample(inputs(w)), null);
         }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
@@ -306,14 +307,14 @@ final class BenchCommand implements Callable<Integer> {
         return new Trainer.Config(w.batch(), SEED, threads, be, new Loss.CeCount(), List.of(), 0f);
     }
 
-    /** Estimated live bytes of a workload's training step (see {@link MemoryCheck}). */
+    /** Estimated live bytes of a workload's training step (see {@link MemoryModel}). */
     long estimate(Workload w) {
-        return MemoryCheck.estimate(network(w), w.steps(), w.batch(), threads, MemoryCheck.inputBytesPerSample(inputs(w)));
+        return MemoryModel.estimate(network(w), w.steps(), w.batch(), threads, MemoryModel.inputBytesPerSample(inputs(w)));
     }
 
     ObjectNode run(Workload w, Backend be) {
         SampleSet data = inputs(w);
-        MemoryCheck.require(network(w), w.steps(), w.batch(), threads, MemoryCheck.inputBytesPerSample(data), null);
+        MemoryModel.require(network(w), w.steps(), w.batch(), threads, MemoryModel.inputBytesPerSample(data), null);
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             pool.resetPeakUsage();
         }

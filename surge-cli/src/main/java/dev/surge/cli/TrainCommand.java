@@ -3,6 +3,7 @@ package dev.surge.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.surge.core.train.MemoryModel;
 import dev.surge.core.loss.Loss;
 import dev.surge.core.nn.Backend;
 import dev.surge.core.nn.LayerSpec;
@@ -14,11 +15,14 @@ import dev.surge.core.optim.Sgd;
 import dev.surge.core.surrogate.Surrogate;
 import dev.surge.core.train.Schedule;
 import dev.surge.core.train.Trainer;
+import dev.surge.core.train.Training;
+import dev.surge.core.train.TrainingListener;
 import dev.surge.core.train.TrainingDivergedException;
 import dev.surge.io.golden.GoldenFormatException;
 import dev.surge.io.golden.GoldenReader;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -172,102 +176,93 @@ final class TrainCommand implements Callable<Integer> {
         };
         Schedule sched = Schedule.parse(cfg.schedule());
         Loss lossFn = cfg.lossFunction();
-        MemoryCheck.require(net, data.train().steps(), Math.min(cfg.batchSize(), data.train().size()), cfg.threads(),
-                MemoryCheck.inputBytesPerSample(data.train()), "--batch-size");
-
         int startEpoch = 0;
         List<ObjectNode> history = new ArrayList<>();
         if (resume) {
             startEpoch = run.restore(net, opt, history);
             err.println("surge: resuming " + run.dir() + " after epoch " + startEpoch);
-        } else {
-            run.writeConfig(cfg.toJson(), layers, data.train().inputs());
+        }
+        List<Double> validation = new ArrayList<>();
+        for (ObjectNode h : history) {
+            validation.add(h.path("val_accuracy").asDouble(-1));
         }
         boolean interactive = System.console() != null && !json;
         long t0 = System.nanoTime();
-        double trainSeconds = run.previousSeconds();
-        double bestVal = -1;
-        int sinceBest = 0;
-        for (ObjectNode h : history) {
-            double v = h.path("val_accuracy").asDouble(-1);
-            if (v > bestVal) {
-                bestVal = v;
-                sinceBest = 0;
-            } else {
-                sinceBest++;
+        RunConfig c = cfg;
+        try (Training training = new Training(net, opt).loss(lossFn).regularizers(regularizers(c.regularize(), layers))
+                .schedule(sched).learningRate(c.lr()).backend(c.backendEnum()).epochs(c.epochs())
+                .batchSize(c.batchSize()).seed(c.seed()).threads(c.threads()).clip(c.clip()).patience(c.patience())
+                .stopAfter(stopAfter != null ? stopAfter : 0).batchSizeName("--batch-size")
+                .resume(validation, run.previousSeconds())) {
+            // checks the memory before anything large is written
+            MemoryModel.require(net, data.train().steps(), Math.min(c.batchSize(), data.train().size()), c.threads(),
+                    MemoryModel.inputBytesPerSample(data.train()), "--batch-size");
+            if (!resume) {
+                run.writeConfig(c.toJson(), layers, data.train().inputs());
             }
-        }
-        String stopReason = "completed";
-        try (Trainer trainer = new Trainer(net, opt, new Trainer.Config(cfg.batchSize(), cfg.seed(), cfg.threads(),
-                cfg.backendEnum(), lossFn, regularizers(cfg.regularize(), layers), cfg.clip()))) {
-            for (int epoch = startEpoch; epoch < cfg.epochs(); epoch++) {
-                if (stopAfter != null && epoch >= stopAfter) {
-                    stopReason = "stopped after " + stopAfter + " epochs (--stop-after); continue with --resume";
-                    break;
+            Progress[] bar = new Progress[1];
+            training.listener(new TrainingListener() {
+                @Override
+                public void epochStarted(int epoch, int epochs, int batches) {
+                    bar[0] = Progress.start(interactive, err, "epoch " + epoch + "/" + epochs, batches);
                 }
-                if (cfg.patience() > 0 && sinceBest >= cfg.patience()) {
-                    stopReason = "early stop: no better validation accuracy for " + cfg.patience() + " epochs";
-                    break;
+
+                @Override
+                public void batchDone(int batch, int batches, double loss, double accuracy, double rate) {
+                    bar[0].update(batch, batches, loss, accuracy, rate);
                 }
-                opt.setLearningRate(sched.lr(cfg.lr(), epoch, cfg.epochs()));
-                long e0 = System.nanoTime();
-                Trainer.Stats tr;
-                try (Progress bar = Progress.start(interactive, err, "epoch " + (epoch + 1) + "/" + cfg.epochs(),
-                        (data.train().size() + cfg.batchSize() - 1) / cfg.batchSize())) {
-                    tr = trainer.trainEpoch(data.train(), epoch, bar::update);
-                }
-                double secs = (System.nanoTime() - e0) / 1e9;
-                trainSeconds += secs;
-                Trainer.Stats va = trainer.evaluate(data.validation());
-                ObjectNode m = JSON.createObjectNode();
-                m.put("epoch", epoch + 1);
-                m.put("lr", opt.learningRate());
-                m.put("loss", tr.loss());
-                m.put("accuracy", tr.accuracy());
-                m.put("val_loss", va.loss());
-                m.put("val_accuracy", va.accuracy());
-                var rates = m.putArray("spike_rate");
-                for (double r : tr.rates()) {
-                    if (Double.isNaN(r)) {
-                        rates.addNull();
-                    } else {
-                        rates.add(r);
+
+                @Override
+                public void epochDone(TrainingListener.EpochReport r) {
+                    bar[0].close();
+                    ObjectNode m = metrics(r);
+                    history.add(m);
+                    try {
+                        run.saveEpoch(net, opt, m, history, r.trainSeconds());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
                     }
+                    err.println(String.format(Locale.ROOT,
+                            "epoch %d/%d  loss %.4f  acc %.2f%%  val_loss %.4f  val_acc %.2f%%  rate %s  synops %.3g  "
+                                    + "lr %.2e  %.1fs",
+                            r.epoch(), c.epochs(), r.train().loss(), 100 * r.train().accuracy(),
+                            r.validation().loss(), 100 * r.validation().accuracy(), rateText(r.train().rates()),
+                            r.train().synopsPerSample(), r.lr(), r.epochSeconds()));
+                    err.flush();
                 }
-                m.put("synops_per_sample", tr.synopsPerSample());
-                m.put("epoch_seconds", secs);
-                m.put("train_seconds", trainSeconds);
-                history.add(m);
-                run.saveEpoch(net, opt, m, history, trainSeconds);
-                if (va.accuracy() > bestVal) {
-                    bestVal = va.accuracy();
-                    sinceBest = 0;
-                } else {
-                    sinceBest++;
+            });
+            Training.Result fit;
+            try {
+                fit = training.fit(data.train(), data.validation());
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            } finally {
+                if (bar[0] != null) {
+                    bar[0].close();
                 }
-                err.println(String.format(Locale.ROOT,
-                        "epoch %d/%d  loss %.4f  acc %.2f%%  val_loss %.4f  val_acc %.2f%%  rate %s  synops %.3g  "
-                                + "lr %.2e  %.1fs",
-                        epoch + 1, cfg.epochs(), tr.loss(), 100 * tr.accuracy(), va.loss(), 100 * va.accuracy(),
-                        rateText(tr.rates()), tr.synopsPerSample(), opt.learningRate(), secs));
-                err.flush();
             }
-            Trainer.Stats te = trainer.evaluate(data.test());
+            String stopReason = switch (fit.stop()) {
+                case COMPLETED -> "completed";
+                case EARLY_STOP -> "early stop: no better validation accuracy for " + c.patience() + " epochs";
+                case STOPPED_AFTER -> "stopped after " + stopAfter + " epochs (--stop-after); continue with --resume";
+            };
+            Trainer.Stats te = training.evaluate(data.test());
             double wall = (System.nanoTime() - t0) / 1e9;
             ObjectNode result = JSON.createObjectNode();
-            result.put("dataset", cfg.dataset());
+            result.put("dataset", c.dataset());
             result.put("test_accuracy", te.accuracy());
             result.put("test_loss", te.loss());
-            result.put("best_val_accuracy", bestVal);
+            result.put("best_val_accuracy", fit.bestValidationAccuracy());
             result.put("epochs", history.size());
-            result.put("train_seconds", trainSeconds);
+            result.put("train_seconds", fit.trainSeconds());
             result.put("wall_seconds", wall);
             result.put("stop", stopReason);
             result.put("run_dir", run.dir().toString());
+            result.put("peak_rss_mb", BenchCommand.peakRssMb());
             run.writeResult(result);
             if (!noPlots) {
                 try {
-                    Plots.drawAll(run, net, data.test(), cfg.backendEnum(), history);
+                    Plots.drawAll(run, net, data.test(), c.backendEnum(), history);
                 } catch (RuntimeException | IOException e) {
                     err.println("surge: plots not written: " + e.getMessage());
                 }
@@ -276,7 +271,7 @@ final class TrainCommand implements Callable<Integer> {
                 out.println(JSON.writeValueAsString(result));
             } else {
                 out.println(String.format(Locale.ROOT, "test accuracy %.2f%% after %d epochs (%.1f s training); run in %s",
-                        100 * te.accuracy(), history.size(), trainSeconds, run.dir()));
+                        100 * te.accuracy(), history.size(), fit.trainSeconds(), run.dir()));
             }
         } catch (TrainingDivergedException e) {
             err.println("surge train: training diverged: " + e.getMessage() + "; the last good checkpoint ("
@@ -284,6 +279,29 @@ final class TrainCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /** The metrics line of an epoch, as written to metrics.jsonl. */
+    static ObjectNode metrics(TrainingListener.EpochReport r) {
+        ObjectNode m = JSON.createObjectNode();
+        m.put("epoch", r.epoch());
+        m.put("lr", r.lr());
+        m.put("loss", r.train().loss());
+        m.put("accuracy", r.train().accuracy());
+        m.put("val_loss", r.validation().loss());
+        m.put("val_accuracy", r.validation().accuracy());
+        var rates = m.putArray("spike_rate");
+        for (double x : r.train().rates()) {
+            if (Double.isNaN(x)) {
+                rates.addNull();
+            } else {
+                rates.add(x);
+            }
+        }
+        m.put("synops_per_sample", r.train().synopsPerSample());
+        m.put("epoch_seconds", r.epochSeconds());
+        m.put("train_seconds", r.trainSeconds());
+        return m;
     }
 
     static String rateText(double[] rates) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.surge.core.train.MemoryModel;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +44,7 @@ class BenchCommandTest {
         // the workload ran in a child JVM whose heap was sized from its memory estimate
         BenchCommand b = new BenchCommand();
         b.threads = 2;
-        long heap = MemoryCheck.heapFor(b.estimate(BenchCommand.WORKLOADS.get(0)));
+        long heap = MemoryModel.heapFor(b.estimate(BenchCommand.WORKLOADS.get(0)));
         assertEquals(heap / 1048576.0, j.get("max_heap_mb").asDouble(), 2.0, j.toString());
     }
 

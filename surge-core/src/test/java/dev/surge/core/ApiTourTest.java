@@ -4,21 +4,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.surge.core.autograd.Tape;
 import dev.surge.core.autograd.Var;
+import dev.surge.core.data.EventSampleSet;
 import dev.surge.core.loss.Loss;
 import dev.surge.core.loss.Targets;
 import dev.surge.core.nn.Backend;
 import dev.surge.core.nn.Network;
 import dev.surge.core.nn.ReadoutSpec;
 import dev.surge.core.nn.SpikingSpec;
+import dev.surge.core.neuron.Alif;
+import dev.surge.core.neuron.Lif;
 import dev.surge.core.optim.Adam;
 import dev.surge.core.surrogate.Surrogate;
 import dev.surge.core.tensor.Tensor;
+import dev.surge.core.train.Schedule;
+import dev.surge.core.train.Trainer;
+import dev.surge.core.train.Training;
+import dev.surge.core.train.TrainingListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.example.neurons.UserDefinedNeuronTest;
 import org.junit.jupiter.api.Test;
 
-/** The README's API tour, compiled and run: a recurrent LIF network learns to tell two spike patterns apart. */
+/**
+ * The README's API tours, compiled and run: a recurrent LIF network learns to tell two spike patterns apart by a
+ * hand-written loop, and an adaptive network does so through the training API.
+ */
 class ApiTourTest {
 
     @Test
@@ -65,5 +76,35 @@ class ApiTourTest {
         }
         // --- README tour ends here ---
         assertTrue(last < 0.5f * first, "loss should fall by half: " + first + " -> " + last);
+    }
+
+    @Test
+    void readmeTrainingTourFitsAnAdaptiveNetworkWithEarlyStopping() {
+        EventSampleSet train = UserDefinedNeuronTest.patterns(64, 1);
+        EventSampleSet validation = UserDefinedNeuronTest.patterns(16, 2);
+        EventSampleSet test = UserDefinedNeuronTest.patterns(16, 3);
+        List<String> log = new ArrayList<>();
+        // --- README training tour starts here ---
+        Network net = Network.create(train.inputs(), List.of(
+                SpikingSpec.of(64, new Alif(0.95f, 0.2f, Lif.DEFAULT.withBeta(0.95f)))   // adaptive LIF
+                        .withRecurrent(true).withSurrogate(Surrogate.parse("atan:2")),
+                ReadoutSpec.of(train.classes(), 0.9f)), 42L);
+        try (Training training = new Training(net, Adam.adam(new ArrayList<>(net.parameters().values()), 5e-3f))
+                .loss(new Loss.CeMaxMembrane()).epochs(20).batchSize(16).schedule(new Schedule.Cosine())
+                .patience(5).threads(2).seed(1)
+                .listener(new TrainingListener() {
+                    @Override
+                    public void epochDone(TrainingListener.EpochReport r) {
+                        log.add(String.format("epoch %d: loss %.3f, validation %.1f%%", r.epoch(),
+                                r.train().loss(), 100 * r.validation().accuracy()));
+                    }
+                })) {
+            Training.Result result = training.fit(train, validation);   // epochs, validation, early stop
+            Trainer.Stats score = training.evaluate(test);
+            log.add(result.stop() + " after " + result.epochs() + " epochs, test accuracy " + score.accuracy());
+            // --- README training tour ends here ---
+            assertTrue(score.accuracy() >= 0.9, String.join("\n", log));
+            assertTrue(result.epochs() >= 1 && log.size() == result.epochs() + 1, String.join("\n", log));
+        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.surge.cli;
+package dev.surge.core.train;
 
 import dev.surge.core.data.SampleSet;
 import dev.surge.core.nn.Layer;
@@ -9,37 +9,38 @@ import java.util.SplittableRandom;
 /**
  * Estimates the live heap of a BPTT training step before a run and refuses runs that cannot fit, naming the option
  * that would. The model was fitted to measured live heaps of the benchmark workloads (see docs/PERFORMANCE.md).
+ * {@link Training} consults it before training; commands that size a child JVM use {@link #heapFor}.
  */
-final class MemoryCheck {
+public final class MemoryModel {
     /**
      * Bytes kept per neuron and time step for backward, fitted to measured live heaps of the benchmark workloads: the
      * current (4), the membrane (4), the float output that the next layer and backward read (4), and the gradients in
      * flight during backward (about 8); rounded up.
      */
-    static final long BYTES_PER_NEURON_STEP = 21;
+    public static final long BYTES_PER_NEURON_STEP = 21;
     /** Bytes per input event: the trainer's (row, column) lists and the CSR rows with their transpose. */
-    static final long BYTES_PER_EVENT = 16;
+    public static final long BYTES_PER_EVENT = 16;
     /** The heap a run gets beyond its estimated live bytes, so that the collector does not thrash. */
-    static final double HEADROOM = 1.4;
+    public static final double HEADROOM = 1.4;
     /**
      * Runs are refused when the estimate exceeds the JVM's maximum heap divided by this: less than {@link #HEADROOM},
      * since {@code maxMemory()} may report a little less than {@code -Xmx} (the serial and parallel collectors leave
      * out a survivor space), and a heap sized by {@link #heapFor} must pass.
      */
-    static final double REFUSE_RATIO = 1.25;
+    public static final double REFUSE_RATIO = 1.25;
     /** No benchmark child JVM gets less heap than this: the JIT, class data and tiny buffers need it too. */
-    static final long MIN_HEAP = 128L << 20;
+    public static final long MIN_HEAP = 128L << 20;
 
-    private MemoryCheck() {
+    private MemoryModel() {
     }
 
     /** Live bytes of one training batch: inputs, what BPTT keeps per neuron and step, and the parameters' arrays. */
-    static long estimate(Network net, int steps, int batch, int threads, long inputBytesPerSample) {
+    public static long estimate(Network net, int steps, int batch, int threads, long inputBytesPerSample) {
         return batch * perSample(net, steps, inputBytesPerSample) + parameterBytes(net, Math.min(threads, batch));
     }
 
     /** What BPTT keeps of one sample: its input and, per neuron and step, {@link #BYTES_PER_NEURON_STEP}. */
-    static long perSample(Network net, int steps, long inputBytesPerSample) {
+    public static long perSample(Network net, int steps, long inputBytesPerSample) {
         long neuronSteps = 0;
         for (Layer l : net.layers()) {
             neuronSteps += (long) steps * l.spec().out();
@@ -51,7 +52,7 @@ final class MemoryCheck {
      * The parameters' value, gradient and two Adam moments, and per chunk of the batch its own gradient and the
      * transposed weights both ways.
      */
-    static long parameterBytes(Network net, int chunks) {
+    public static long parameterBytes(Network net, int chunks) {
         long params = 0;
         for (var p : net.parameters().values()) {
             params += p.value().size();
@@ -64,7 +65,7 @@ final class MemoryCheck {
      * 32 samples spread through the set) times {@link #BYTES_PER_EVENT}; otherwise a {@code [T, inputs]} float
      * buffer plus its event lists when sparse.
      */
-    static long inputBytesPerSample(SampleSet data) {
+    public static long inputBytesPerSample(SampleSet data) {
         if (!data.eventBased() || data.size() == 0) {
             return (long) data.steps() * data.inputs() * 4 * 2;
         }
@@ -78,7 +79,7 @@ final class MemoryCheck {
     }
 
     /** The heap to give a JVM that runs this step: the estimate with headroom, and at least {@link #MIN_HEAP}. */
-    static long heapFor(long estimate) {
+    public static long heapFor(long estimate) {
         return Math.max(MIN_HEAP, (long) (estimate * HEADROOM));
     }
 
@@ -87,7 +88,7 @@ final class MemoryCheck {
      * without thrashing ({@code maxMemory / REFUSE_RATIO}); {@code batchOption} names the option that sets the batch
      * size, or is null where there is none.
      */
-    static void require(Network net, int steps, int batch, int threads, long inputBytesPerSample, String batchOption) {
+    public static void require(Network net, int steps, int batch, int threads, long inputBytesPerSample, String batchOption) {
         long need = estimate(net, steps, batch, threads, inputBytesPerSample);
         long max = Runtime.getRuntime().maxMemory();
         long usable = (long) (max / REFUSE_RATIO);
@@ -103,7 +104,7 @@ final class MemoryCheck {
         }
     }
 
-    static long mib(long bytes) {
+    public static long mib(long bytes) {
         return bytes >> 20;
     }
 }
