@@ -203,40 +203,24 @@ final class BenchCommand implements Callable<Integer> {
      * {@code -Xmx} from the workload's memory estimate; returns its JSON line.
      */
     private ObjectNode forked(Workload w) throws IOException, InterruptedException {
-        String java = ProcessHandle.current().info().command().orElse(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>();
-        cmd.add(java);
-        boolean heapOption = false;
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            // a debugger agent on a fixed port would make every child fail to start
-            if (!a.startsWith("-agentlib:") && !a.startsWith("-agentpath:")) {
-                cmd.add(a);
-            }
-            // a minimum heap (-Xms) above the estimate's -Xmx would stop the child from starting
-            heapOption |= a.startsWith("-Xmx") || a.startsWith("-XX:MaxHeapSize") || a.startsWith("-XX:MaxRAM")
-                    || a.startsWith("-Xms") || a.startsWith("-XX:InitialHeapSize");
-        }
+        boolean heapOption = ChildJvm.heapSetByUser();
+        long heap = 0;
         // the estimate is fitted to the fused kernels; the composed graph keeps several times more per step
         if (!heapOption && backend.equals("fused")) {
-            cmd.add("-Xmx" + MemoryModel.mib(MemoryModel.heapFor(estimate(w))) + "m");
+            heap = MemoryModel.heapFor(estimate(w));
         } else {
             // the child gets this JVM's heap settings: refuse here, once, what it would refuse
             MemoryModel.require(network(w), w.steps(), w.batch(), threads,
                     MemoryModel.inputBytesPerSample(inputs(w)), null);
         }
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Main.class.getName());
-        cmd.addAll(List.of("bench", "--workload", w.id(), "--steps", Integer.toString(steps), "--warmup",
-                Integer.toString(warmup), "--warmup-seconds", Double.toString(warmupSeconds), "--threads",
+        List<String> args = new ArrayList<>(List.of("bench", "--workload", w.id(), "--steps", Integer.toString(steps),
+                "--warmup", Integer.toString(warmup), "--warmup-seconds", Double.toString(warmupSeconds), "--threads",
                 Integer.toString(threads), "--backend", backend, "--json", "--no-fork"));
         if (stepTimes) {
-            cmd.add("--step-times");
+            args.add("--step-times");
         }
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().remove("JDK_JAVA_OPTIONS"); // already among the input arguments copied above
-        Process p = pb.start();
+        List<String> cmd = ChildJvm.command(heap, args);
+        Process p = ChildJvm.builder(cmd).start();
         // pass the child's errors on, but not the JVM's incubator warning this JVM has already printed
         Thread errors = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(),

@@ -18,7 +18,17 @@ public final class Main implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /**
+     * True when the command runs as its own process ({@link #main}) rather than inside a caller's JVM (tests, or
+     * Java code calling {@link #run}): only then may {@code surge train} move to a child JVM with a sized heap.
+     */
+    static volatile boolean standalone;
+
     public static void main(String[] args) {
+        standalone = true;
+        if (ChildJvm.isChild()) {
+            ChildJvm.exitWithParent();
+        }
         int code;
         try {
             code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));

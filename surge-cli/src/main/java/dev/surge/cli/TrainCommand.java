@@ -41,7 +41,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train a spiking network by backpropagation through time.",
-        footer = {"", "Model presets: recurrent, ff, ff-wide, ff-deep (or a JSON model file).",
+        footer = {"", "Model presets: recurrent, ff, ff-512, ff-wide, ff-deep, or a JSON model file whose layers are of",
+            "type lif, if, synaptic, alif, izhikevich, adex or li (docs/EXTENDING.md).",
             "Exit status: 0 done, 1 training diverged (NaN/Inf; the last good checkpoint is kept), 2 bad input."})
 final class TrainCommand implements Callable<Integer> {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -160,13 +161,22 @@ final class TrainCommand implements Callable<Integer> {
         if (resume) {
             cfg = RunConfig.fromJson(run.readConfig(), cfg, epochs);
         }
-        DataSplits data = DataSplits.load(cfg.dataset(), cfg.steps(), cfg.encoding(), dataDir, !noDownload, cfg.dataSeed(),
-                cfg.randman(), msg -> err.println("surge: " + msg));
-        if (cfg.limit() > 0 && cfg.limit() < data.train().size()) {
-            data = new DataSplits(data.name(), Subsets.first(data.train(), cfg.limit()), data.validation(), data.test());
+        if (mayFork(cfg)) {
+            long heap = childHeap(cfg, err);
+            if (heap > 0) {
+                System.gc(); // the data and network that sized the heap are garbage now: give their memory back
+                List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+                if (out == null) {
+                    args.addAll(List.of("--out", cfg.out().toString()));
+                }
+                return ChildJvm.runInherited(ChildJvm.command(heap, args));
+            }
         }
+        DataSplits data = load(cfg, err);
         List<LayerSpec> layers = cfg.layers(data.train().classes());
         Network net = Network.create(data.train().inputs(), layers, cfg.seed());
+        MemoryModel.require(net, data.train().steps(), Math.min(cfg.batchSize(), data.train().size()), cfg.threads(),
+                MemoryModel.inputBytesPerSample(data.train()), "--batch-size");
         List<Parameter> params = new ArrayList<>(net.parameters().values());
         Optimizer opt = switch (cfg.optimizer()) {
             case "adam" -> Adam.adam(params, cfg.lr(), 0.9f, 0.999f, 1e-8f, cfg.weightDecay());
@@ -194,9 +204,6 @@ final class TrainCommand implements Callable<Integer> {
                 .batchSize(c.batchSize()).seed(c.seed()).threads(c.threads()).clip(c.clip()).patience(c.patience())
                 .stopAfter(stopAfter != null ? stopAfter : 0).batchSizeName("--batch-size")
                 .resume(validation, run.previousSeconds())) {
-            // checks the memory before anything large is written
-            MemoryModel.require(net, data.train().steps(), Math.min(c.batchSize(), data.train().size()), c.threads(),
-                    MemoryModel.inputBytesPerSample(data.train()), "--batch-size");
             if (!resume) {
                 run.writeConfig(c.toJson(), layers, data.train().inputs());
             }
@@ -279,6 +286,51 @@ final class TrainCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    private DataSplits load(RunConfig cfg, PrintWriter err) throws IOException {
+        DataSplits data = DataSplits.load(cfg.dataset(), cfg.steps(), cfg.encoding(), dataDir, !noDownload,
+                cfg.dataSeed(), cfg.randman(), msg -> err.println("surge: " + msg));
+        if (cfg.limit() > 0 && cfg.limit() < data.train().size()) {
+            data = new DataSplits(data.name(), Subsets.first(data.train(), cfg.limit()), data.validation(), data.test());
+        }
+        return data;
+    }
+
+    /**
+     * Whether this run may move to a child JVM with a sized heap: a standalone {@code surge train} (not one called
+     * from Java, not already a child), no heap option given, {@code SURGE_FORK} not {@code false}, on the fused
+     * backend (the estimate is fitted to its kernels; a composed graph keeps several times more per step).
+     */
+    private static boolean mayFork(RunConfig cfg) {
+        return Main.standalone && !ChildJvm.isChild() && !ChildJvm.heapSetByUser()
+                && !"false".equals(System.getenv("SURGE_FORK")) && cfg.backendEnum() == Backend.FUSED;
+    }
+
+    /**
+     * The heap of a child JVM to train in, or 0 to train in this one (when this JVM's heap is no larger): the data
+     * and the network, as this JVM holds them after a collection, plus the step's estimate with headroom
+     * ({@link MemoryModel#heapFor}). Fashion-MNIST then peaks near 0.4 GB of RSS instead of growing past 1 GB in a
+     * default heap, at the same speed (docs/PERFORMANCE.md). Refuses, as the child would, a run that cannot fit.
+     */
+    private long childHeap(RunConfig cfg, PrintWriter err) throws IOException {
+        Runtime rt = Runtime.getRuntime();
+        long before = used(rt);
+        DataSplits data = load(cfg, err);
+        Network net = Network.create(data.train().inputs(), cfg.layers(data.train().classes()), cfg.seed());
+        int batch = Math.min(cfg.batchSize(), data.train().size());
+        long inputBytes = MemoryModel.inputBytesPerSample(data.train());
+        MemoryModel.require(net, data.train().steps(), batch, cfg.threads(), inputBytes, "--batch-size");
+        long held = Math.max(0, used(rt) - before);
+        long heap = held + MemoryModel.heapFor(MemoryModel.estimate(net, data.train().steps(), batch, cfg.threads(),
+                inputBytes));
+        return heap < rt.maxMemory() ? heap : 0;
+    }
+
+    /** Heap in use after a full collection. */
+    private static long used(Runtime rt) {
+        System.gc();
+        return rt.totalMemory() - rt.freeMemory();
     }
 
     /** The metrics line of an epoch, as written to metrics.jsonl. */

@@ -143,6 +143,44 @@ class TrainCommandTest {
     }
 
     @Test
+    void badNeuronModelsInAModelFileGetOneLineNamingTheModelAndField(@TempDir Path tmp) throws Exception {
+        String readout = ", {\"type\": \"li\", \"out\": 10, \"beta\": 0.9}]}";
+        String[][] cases = {
+            {"{\"layers\": [{\"type\": \"hodgkin_huxley\", \"out\": 8}" + readout,
+                "field 'layers[0].type': unknown layer type 'hodgkin_huxley'; known: lif, if, synaptic, alif, "
+                        + "izhikevich, adex, li"},
+            {"{\"layers\": [{\"type\": \"lif\", \"out\": 8, \"beta\": 0.9, \"reset\": \"zero\","
+                    + " \"surrogate\": {\"name\": \"atan\"}}" + readout, "field 'layers[0].threshold': missing"},
+            {"{\"layers\": [{\"type\": \"izhikevich\", \"out\": 8, \"dt\": 0,"
+                    + " \"surrogate\": {\"name\": \"atan\"}}" + readout,
+                "field 'layers[0]': izhikevich: dt must be positive, got 0.0"},
+            {"{\"layers\": [{\"type\": \"adex\", \"out\": 8, \"tau_m\": 10, \"reset\": \"zero\","
+                    + " \"surrogate\": {\"name\": \"atan\"}}" + readout, "field 'layers[0].reset': unsupported field"},
+        };
+        for (int i = 0; i < cases.length; i++) {
+            Path model = tmp.resolve("m" + i + ".json");
+            Files.writeString(model, cases[i][0]);
+            Run r = run(QUICK, "--epochs", "1", "--model", model.toString(), "--out", tmp.resolve("r" + i).toString());
+            assertOneLineError(r, 2, model + ": " + cases[i][1]);
+        }
+    }
+
+    @Test
+    void izhikevichAndAdexModelFilesTrainAndRoundTripThroughModelJson(@TempDir Path tmp) throws Exception {
+        for (String layer : List.of("{\"type\": \"izhikevich\", \"out\": 16, \"surrogate\": {\"name\": "
+                + "\"fast_sigmoid\", \"scale\": 0.5}}", "{\"type\": \"adex\", \"out\": 16, \"b\": 0.1, "
+                + "\"surrogate\": {\"name\": \"fast_sigmoid\", \"scale\": 5}}")) {
+            Path model = tmp.resolve("m.json");
+            Files.writeString(model, "{\"layers\": [" + layer + ", {\"type\": \"li\", \"out\": 10, \"beta\": 0.9}]}");
+            Path dir = tmp.resolve(layer.contains("adex") ? "adex" : "izh");
+            Run r = run(QUICK, "--epochs", "1", "--model", model.toString(), "--out", dir.toString());
+            assertEquals(0, r.code(), r.err());
+            var saved = dev.surge.io.golden.GoldenReader.readModel(dir.resolve("model.json")).layers();
+            assertEquals(TrainCommand.readModelFile(model), saved, "model.json must read back the same layers");
+        }
+    }
+
+    @Test
     void missingOrCorruptDatasetFilesGetOneLineNamingThem(@TempDir Path tmp) throws Exception {
         String home = System.getProperty("user.home");
         System.setProperty("user.home", tmp.resolve("home").toString());
