@@ -3,16 +3,13 @@ package dev.surge.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.surge.core.train.MemoryModel;
-import dev.surge.core.data.EventSampleSet;
 import dev.surge.core.data.SampleSet;
-import dev.surge.core.loss.Loss;
 import dev.surge.core.nn.Backend;
-import dev.surge.core.nn.LayerSpec;
 import dev.surge.core.nn.Network;
-import dev.surge.core.nn.SpikingSpec;
 import dev.surge.core.optim.Adam;
 import dev.surge.core.tensor.Blas;
 import dev.surge.core.train.Trainer;
+import dev.surge.core.train.Workload;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -29,7 +26,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.stream.IntStream;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,32 +53,7 @@ import picocli.CommandLine.Option;
 final class BenchCommand implements Callable<Integer> {
     static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One benchmark workload. */
-    record Workload(String id, String name, int in, int hidden, int out, int steps, int batch, double density,
-                    boolean recurrent) {
-
-        /**
-         * Dense-equivalent FLOPs of a step as the performance issue defines them: 2·T·B·(in·hidden + hidden·out),
-         * times 3 for forward, input gradient and weight gradient. (It counts an input gradient of the first layer,
-         * which is not computed since the input is data, and leaves out W2's recurrent product.)
-         */
-        double denseFlops() {
-            return 3.0 * 2.0 * steps * batch * ((double) in * hidden + (double) hidden * out);
-        }
-
-        String describe() {
-            return String.format(Locale.ROOT, "%s %s %d→%d%s→%d T=%d B=%d density %.0f%%", id, name, in, hidden,
-                    recurrent ? " (recurrent)" : "", out, steps, batch, 100 * density);
-        }
-    }
-
-    static final List<Workload> WORKLOADS = List.of(
-            new Workload("W1", "shd-ff", 700, 256, 20, 100, 64, 0.05, false),
-            new Workload("W2", "shd-rec", 700, 256, 20, 100, 64, 0.05, true),
-            new Workload("W3", "mnist-ff", 784, 1000, 10, 25, 128, 0.20, false),
-            new Workload("W4", "long", 700, 256, 20, 1000, 16, 0.05, false));
-
-    static final long SEED = 1234;
+    static final List<Workload> WORKLOADS = Workload.ALL;
 
     @Option(names = "--workload", defaultValue = "all", description = "W1, W2, W3, W4 or all (default: ${DEFAULT-VALUE}).")
     String workload;
@@ -253,47 +224,21 @@ final class BenchCommand implements Callable<Integer> {
         return (ObjectNode) JSON.readTree(line);
     }
 
-    /** Network, data and optimizer of a workload, as the PyTorch references build them. */
     static Network network(Workload w) {
-        SpikingSpec hidden = SpikingSpec.lif(w.hidden()).withRecurrent(w.recurrent());
-        List<LayerSpec> layers = List.of(hidden, SpikingSpec.lif(w.out()));
-        return Network.create(w.in(), layers, SEED);
+        return w.network();
     }
 
-    /**
-     * B samples of Bernoulli(density) input spikes drawn once from a fixed seed, with random labels, kept as events
-     * (as the spiking datasets are).
-     */
     static SampleSet inputs(Workload w) {
-        SplittableRandom rng = new SplittableRandom(SEED);
-        int[][] times = new int[w.batch()][];
-        int[][] units = new int[w.batch()][];
-        int[] labels = new int[w.batch()];
-        for (int s = 0; s < w.batch(); s++) {
-            IntStream.Builder ts = IntStream.builder();
-            IntStream.Builder us = IntStream.builder();
-            for (int t = 0; t < w.steps(); t++) {
-                for (int i = 0; i < w.in(); i++) {
-                    if (rng.nextDouble() < w.density()) {
-                        ts.add(t);
-                        us.add(i);
-                    }
-                }
-            }
-            times[s] = ts.build().toArray();
-            units[s] = us.build().toArray();
-            labels[s] = rng.nextInt(w.out());
-        }
-        return new EventSampleSet(w.steps(), w.in(), w.out(), labels, times, units);
+        return w.data();
     }
 
     private Trainer.Config config(Workload w, Backend be) {
-        return new Trainer.Config(w.batch(), SEED, threads, be, new Loss.CeCount(), List.of(), 0f);
+        return w.config(threads, be);
     }
 
     /** Estimated live bytes of a workload's training step (see {@link MemoryModel}). */
     long estimate(Workload w) {
-        return MemoryModel.estimate(network(w), w.steps(), w.batch(), threads, MemoryModel.inputBytesPerSample(inputs(w)));
+        return w.estimate(threads);
     }
 
     ObjectNode run(Workload w, Backend be) {
@@ -310,8 +255,7 @@ final class BenchCommand implements Callable<Integer> {
         Boolean jitQuiet = null; // null: not checked
         if (warmupSeconds > 0) {
             Network scratch = network(w);
-            try (Trainer trainer = new Trainer(scratch, Adam.adam(new ArrayList<>(scratch.parameters().values()), 1e-3f),
-                    config(w, be))) {
+            try (Trainer trainer = new Trainer(scratch, Workload.optimizer(scratch), config(w, be))) {
                 while ((System.nanoTime() - start) / 1e9 < warmupSeconds) {
                     trainer.trainEpoch(data, jitSteps++, null);
                 }
@@ -341,9 +285,8 @@ final class BenchCommand implements Callable<Integer> {
         // 2. time a fresh network from its initial weights, after --warmup untimed steps: the timed steps are the same
         // ones of training however long the JIT took (training changes spike rates, and with them the work of a step)
         Network net = network(w);
-        Adam opt = Adam.adam(new ArrayList<>(net.parameters().values()), 1e-3f);
         double[] ms = new double[steps];
-        try (Trainer trainer = new Trainer(net, opt, config(w, be))) {
+        try (Trainer trainer = new Trainer(net, Workload.optimizer(net), config(w, be))) {
             for (int i = 0; i < warmup; i++) {
                 trainer.trainEpoch(data, i, null);
             }

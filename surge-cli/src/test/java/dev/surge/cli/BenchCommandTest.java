@@ -60,7 +60,7 @@ class BenchCommandTest {
     @Test
     void workloadsMatchTheIssueTable() {
         var w = BenchCommand.WORKLOADS;
-        assertEquals(List.of("W1", "W2", "W3", "W4"), w.stream().map(BenchCommand.Workload::id).toList());
+        assertEquals(List.of("W1", "W2", "W3", "W4"), w.stream().map(dev.surge.core.train.Workload::id).toList());
         assertTrue(w.get(1).recurrent() && !w.get(0).recurrent());
         assertEquals(1000, w.get(3).steps());
         assertEquals(16, w.get(3).batch());

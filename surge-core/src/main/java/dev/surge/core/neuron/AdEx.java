@@ -17,7 +17,8 @@ import dev.surge.core.tensor.Tensor;
  * </pre>
  * starting from {@code v = w = 0}. The exponent is capped at 10 so that one Euler step cannot overflow (a membrane
  * that far past {@code v_T} spikes on that step anyway). With {@code Δ_T → 0} and {@code a = b = 0} this is a LIF
- * neuron with {@code β = 1 − dt/τ_m} and input scaled by {@code dt/τ_m}.
+ * neuron with {@code β = 1 − dt/τ_m} and input scaled by {@code dt/τ_m}. The fused kernel ({@link FusedTwoVariable})
+ * runs the same arithmetic with the derivatives of {@link #rule()}.
  */
 public record AdEx(float tauM, float tauW, float a, float b, float deltaT, float vT, float vReset, float vPeak,
                    float dt, boolean detachReset) implements NeuronModel<AdEx.State> {
@@ -69,5 +70,74 @@ public record AdEx(float tauM, float tauW, float a, float b, float deltaT, float
         Var s = ctx.fire(vNext.add(-vPeak));
         Var r = detachReset ? s.detach() : s;
         return new State(vNext.add(r.mul(vNext.rsub(vReset))), wNext.add(r.mul(b)), s);
+    }
+
+    /** The same update on floats, in the same order, with its partial derivatives, for the fused kernel. */
+    FusedTwoVariable.Rule rule() {
+        float invDeltaT = 1f / deltaT;
+        float km = dt / tauM;
+        float kw = dt / tauW;
+        return new FusedTwoVariable.Rule() {
+            /** {@code z = (v − v_T)/Δ_T} clamped as the composed step clamps it. */
+            private float exponent(float v) {
+                return Math.min(Math.max(invDeltaT * (v + -vT), -Float.MAX_VALUE), MAX_EXPONENT);
+            }
+
+            public float v0() {
+                return 0f;
+            }
+
+            public float w0() {
+                return 0f;
+            }
+
+            public float vPeak() {
+                return vPeak;
+            }
+
+            public float vReset() {
+                return vReset;
+            }
+
+            public float jump() {
+                return b;
+            }
+
+            public boolean attached() {
+                return !detachReset;
+            }
+
+            public float vNext(float v, float w, float in) {
+                float spike = deltaT * (float) Math.exp(exponent(v));
+                return v + km * (spike - v - w + in);
+            }
+
+            public float wNext(float v, float w) {
+                return w + kw * (a * v - w);
+            }
+
+            public float dvdv(float v, float w) {
+                float z = invDeltaT * (v + -vT);
+                // d(Δ_T·exp(z))/dv = exp(z) where the clamp passes z through, 0 at the cap
+                float slope = z > -Float.MAX_VALUE && z < MAX_EXPONENT ? (float) Math.exp(z) : 0f;
+                return 1f + km * (slope - 1f);
+            }
+
+            public float dvdw(float v, float w) {
+                return -km;
+            }
+
+            public float dvdi(float v, float w) {
+                return km;
+            }
+
+            public float dwdv(float v, float w) {
+                return kw * a;
+            }
+
+            public float dwdw(float v, float w) {
+                return 1f - kw;
+            }
+        };
     }
 }

@@ -16,7 +16,8 @@ import dev.surge.core.tensor.Tensor;
  *   u_t = u⁺ + d·r                   (u ← u + d after a spike)
  * </pre>
  * starting from {@code v = c}, {@code u = b·c}. The surrogate sees {@code v⁺ − v_peak} in mV, so pick its scale
- * for that range (e.g. {@code fast_sigmoid:0.5}). The defaults are Izhikevich's regular-spiking cell.
+ * for that range (e.g. {@code fast_sigmoid:0.5}). The defaults are Izhikevich's regular-spiking cell. The fused
+ * kernel ({@link FusedTwoVariable}) runs the same arithmetic with the derivatives of {@link #rule()}.
  */
 public record Izhikevich(float a, float b, float c, float d, float vPeak, float dt, boolean detachReset)
         implements NeuronModel<Izhikevich.State> {
@@ -64,5 +65,63 @@ public record Izhikevich(float a, float b, float c, float d, float vPeak, float 
         Var s = ctx.fire(vNext.add(-vPeak));
         Var r = detachReset ? s.detach() : s;
         return new State(vNext.add(r.mul(vNext.rsub(c))), uNext.add(r.mul(d)), s);
+    }
+
+    /** The same update on floats, in the same order, with its partial derivatives, for the fused kernel. */
+    FusedTwoVariable.Rule rule() {
+        float adt = a * dt;
+        return new FusedTwoVariable.Rule() {
+            public float v0() {
+                return c;
+            }
+
+            public float w0() {
+                return b * c;
+            }
+
+            public float vPeak() {
+                return vPeak;
+            }
+
+            public float vReset() {
+                return c;
+            }
+
+            public float jump() {
+                return d;
+            }
+
+            public boolean attached() {
+                return !detachReset;
+            }
+
+            public float vNext(float v, float u, float in) {
+                return v + dt * (0.04f * (v * v) + 5f * v + 140f - u + in);
+            }
+
+            public float wNext(float v, float u) {
+                return u + adt * (b * v - u);
+            }
+
+            public float dvdv(float v, float u) {
+                return 1f + dt * (0.08f * v + 5f);
+            }
+
+            public float dvdw(float v, float u) {
+                return -dt;
+            }
+
+            public float dvdi(float v, float u) {
+                return dt;
+            }
+
+            public float dwdv(float v, float u) {
+                return adt * b;
+            }
+
+            public float dwdw(float v, float u) {
+                return 1f - adt;
+            }
+        };
     }
 }

@@ -1,6 +1,7 @@
 package dev.surge.core.nn;
 
 import dev.surge.core.autograd.Var;
+import dev.surge.core.neuron.Fused;
 import dev.surge.core.neuron.FusedLif;
 import dev.surge.core.neuron.NeuronModel;
 import dev.surge.core.neuron.ShortTermPlasticity;
@@ -117,13 +118,12 @@ public final class Layer {
         SpikingSpec s = (SpikingSpec) spec;
         NeuronModel<?> model = s.neuron();
         Var v = param.apply("V");
-        if (ctx.backend() == Backend.FUSED && s.fusable() && ctx.spikes() == SpikeFunction.HEAVISIDE) {
-            return FusedLif.forward(model, s.surrogate(), currents, v, param.apply("beta"),
-                    param.apply("threshold"));
-        }
         Map<String, Var> learnt = new LinkedHashMap<>();
         for (String name : model.learnable().keySet()) {
             learnt.put(name, param.apply(name));
+        }
+        if (ctx.backend() == Backend.FUSED && s.fusable() && ctx.spikes() == SpikeFunction.HEAVISIDE) {
+            return Fused.forward(model, s.surrogate(), currents, v, learnt);
         }
         StepContext step = StepContext.of(s.surrogate(), learnt, ctx.spikes(), ctx.random(), ctx.training());
         return SpikingDynamics.run(model, currents, v, step);

@@ -1,6 +1,6 @@
 package dev.surge.core.nn;
 
-import dev.surge.core.neuron.FusedLif;
+import dev.surge.core.neuron.Fused;
 import dev.surge.core.neuron.Lif;
 import dev.surge.core.neuron.NeuronModel;
 import dev.surge.core.neuron.StpSpec;
@@ -60,8 +60,8 @@ public record SpikingSpec(int out, NeuronModel<?> neuron, Surrogate surrogate, b
         return new SpikingSpec(out, neuron, surrogate, recurrent, s);
     }
 
-    /** Whether the fused whole-sequence kernel implements this layer's neuron model ({@link FusedLif#supports}). */
+    /** Whether a fused whole-sequence kernel implements this layer's neuron model ({@link Fused#supports}). */
     public boolean fusable() {
-        return FusedLif.supports(neuron);
+        return Fused.supports(neuron);
     }
 }
