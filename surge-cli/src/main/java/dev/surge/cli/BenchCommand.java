@@ -117,11 +117,12 @@ final class BenchCommand implements Callable<Integer> {
         if (threads <= 0) {
             throw bad("--threads must be positive, got " + threads);
         }
-        Backend be = switch (backend) {
-            case "fused" -> Backend.FUSED;
-            case "composed" -> Backend.COMPOSED;
-            default -> throw bad("--backend must be fused or composed, not '" + backend + "'");
-        };
+        Backend be;
+        try {
+            be = Backend.parse(backend);
+        } catch (IllegalArgumentException e) {
+            throw bad("--backend must be fused or composed, not '" + backend + "'");
+        }
         List<Workload> chosen = select(workload);
         if (chosen == null) {
             throw bad("--workload must be W1, W2, W3, W4 or all, not '" + workload + "'");
@@ -177,7 +178,7 @@ final class BenchCommand implements Callable<Integer> {
         boolean heapOption = ChildJvm.heapSetByUser();
         long heap = 0;
         // the estimate is fitted to the fused kernels; the composed graph keeps several times more per step
-        if (!heapOption && backend.equals("fused")) {
+        if (!heapOption && Backend.parse(backend) == Backend.FUSED) {
             heap = MemoryModel.heapFor(estimate(w));
         } else {
             // the child gets this JVM's heap settings: refuse here, once, what it would refuse

@@ -93,7 +93,7 @@ final class EvalCommand implements Callable<Integer> {
         Trainer.Stats st;
         try (Trainer t = new Trainer(net, Adam.adam(List.of(), 0f), new Trainer.Config(
                 Math.max(1, cfg.path("batch_size").asInt(128)), 0, th,
-                cfg.path("backend").asText("fused").equals("composed") ? Backend.COMPOSED : Backend.FUSED,
+                Backend.parse(cfg.path("backend").asText("fused")),
                 rc.lossFunction(), List.of(), 0f))) {
             st = t.evaluate(data.test());
         }

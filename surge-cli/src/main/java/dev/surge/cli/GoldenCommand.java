@@ -43,13 +43,12 @@ final class GoldenCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        List<Backend> backends = switch (backend) {
-            case "fused" -> List.of(Backend.FUSED);
-            case "composed" -> List.of(Backend.COMPOSED);
-            case "both" -> List.of(Backend.FUSED, Backend.COMPOSED);
-            default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--backend must be fused, composed or both, not '" + backend + "'");
-        };
+        List<Backend> backends;
+        try {
+            backends = backend.equals("both") ? List.of(Backend.FUSED, Backend.COMPOSED) : List.of(Backend.parse(backend));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--backend must be fused, composed or both, not '" + backend + "'");
+        }
         int passed = 0;
         int failed = 0;
         int malformed = 0;

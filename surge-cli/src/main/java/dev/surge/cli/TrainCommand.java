@@ -405,7 +405,9 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException ex) {
             throw bad(ex.getMessage());
         }
-        if (!backend.equals("fused") && !backend.equals("composed")) {
+        try {
+            Backend.parse(backend);
+        } catch (IllegalArgumentException ex) {
             throw bad("--backend must be fused or composed, not '" + backend + "'");
         }
         if (enc != null) {
@@ -503,7 +505,7 @@ final class TrainCommand implements Callable<Integer> {
         }
 
         Backend backendEnum() {
-            return backend.equals("composed") ? Backend.COMPOSED : Backend.FUSED;
+            return Backend.parse(backend);
         }
 
         Loss lossFunction() {

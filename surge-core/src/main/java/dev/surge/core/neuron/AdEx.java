@@ -22,7 +22,6 @@ import dev.surge.core.tensor.Tensor;
  */
 public record AdEx(float tauM, float tauW, float a, float b, float deltaT, float vT, float vReset, float vPeak,
                    float dt, boolean detachReset) implements NeuronModel<AdEx.State> {
-
     /** Exponent cap: {@code exp(10) ≈ 2.2·10⁴}. */
     static final float MAX_EXPONENT = 10f;
 
@@ -77,65 +76,41 @@ public record AdEx(float tauM, float tauW, float a, float b, float deltaT, float
         float invDeltaT = 1f / deltaT;
         float km = dt / tauM;
         float kw = dt / tauW;
-        return new FusedTwoVariable.Rule() {
+        return new FusedTwoVariable.Rule(0f, 0f, vPeak, vReset, b, !detachReset) {
             /** {@code z = (v − v_T)/Δ_T} clamped as the composed step clamps it. */
             private float exponent(float v) {
                 return Math.min(Math.max(invDeltaT * (v + -vT), -Float.MAX_VALUE), MAX_EXPONENT);
             }
 
-            public float v0() {
-                return 0f;
-            }
-
-            public float w0() {
-                return 0f;
-            }
-
-            public float vPeak() {
-                return vPeak;
-            }
-
-            public float vReset() {
-                return vReset;
-            }
-
-            public float jump() {
-                return b;
-            }
-
-            public boolean attached() {
-                return !detachReset;
-            }
-
-            public float vNext(float v, float w, float in) {
+            float vNext(float v, float w, float in) {
                 float spike = deltaT * (float) Math.exp(exponent(v));
                 return v + km * (spike - v - w + in);
             }
 
-            public float wNext(float v, float w) {
+            float wNext(float v, float w) {
                 return w + kw * (a * v - w);
             }
 
-            public float dvdv(float v, float w) {
+            float dvdv(float v, float w) {
                 float z = invDeltaT * (v + -vT);
                 // d(Δ_T·exp(z))/dv = exp(z) where the clamp passes z through, 0 at the cap
                 float slope = z > -Float.MAX_VALUE && z < MAX_EXPONENT ? (float) Math.exp(z) : 0f;
                 return 1f + km * (slope - 1f);
             }
 
-            public float dvdw(float v, float w) {
+            float dvdw(float v, float w) {
                 return -km;
             }
 
-            public float dvdi(float v, float w) {
+            float dvdi(float v, float w) {
                 return km;
             }
 
-            public float dwdv(float v, float w) {
+            float dwdv(float v, float w) {
                 return kw * a;
             }
 
-            public float dwdw(float v, float w) {
+            float dwdw(float v, float w) {
                 return 1f - kw;
             }
         };

@@ -24,38 +24,42 @@ final class FusedTwoVariable {
     private FusedTwoVariable() {
     }
 
-    /** One model's element-wise update and its partial derivatives. */
-    interface Rule {
+    /** One model's element-wise update and its partial derivatives, with the constants of its reset. */
+    abstract static class Rule {
         /** Initial v and w. */
-        float v0();
-
-        float w0();
-
-        float vPeak();
-
-        float vReset();
-
+        final float v0;
+        final float w0;
+        final float vPeak;
+        final float vReset;
         /** The jump of w at a spike. */
-        float jump();
-
+        final float jump;
         /** Whether the reset is attached to the graph (its gradient flows into the spike). */
-        boolean attached();
+        final boolean attached;
 
-        float vNext(float v, float w, float in);
+        Rule(float v0, float w0, float vPeak, float vReset, float jump, boolean attached) {
+            this.v0 = v0;
+            this.w0 = w0;
+            this.vPeak = vPeak;
+            this.vReset = vReset;
+            this.jump = jump;
+            this.attached = attached;
+        }
 
-        float wNext(float v, float w);
+        abstract float vNext(float v, float w, float in);
+
+        abstract float wNext(float v, float w);
 
         /** ∂v⁺/∂v, ∂v⁺/∂w and ∂v⁺/∂I at (v, w). */
-        float dvdv(float v, float w);
+        abstract float dvdv(float v, float w);
 
-        float dvdw(float v, float w);
+        abstract float dvdw(float v, float w);
 
-        float dvdi(float v, float w);
+        abstract float dvdi(float v, float w);
 
         /** ∂w⁺/∂v and ∂w⁺/∂w. */
-        float dwdv(float v, float w);
+        abstract float dwdv(float v, float w);
 
-        float dwdw(float v, float w);
+        abstract float dwdw(float v, float w);
     }
 
     /** Spikes {@code [T, B, N]} for currents {@code [T, B, N]}; {@code recurrentWeights} {@code V [N, N]} or null. */
@@ -81,9 +85,9 @@ final class FusedTwoVariable {
         final float[] out = new float[steps * bn];
         final float[] in = new float[bn];
         final Blas blas = Blas.get();
-        final float vPeakNeg = -rule.vPeak();
-        final float vReset = rule.vReset();
-        final float jump = rule.jump();
+        final float vPeakNeg = -rule.vPeak;
+        final float vReset = rule.vReset;
+        final float jump = rule.jump;
         for (int t = 0; t < steps; t++) {
             int base = t * bn;
             System.arraycopy(cur, base, in, 0, bn);
@@ -95,8 +99,8 @@ final class FusedTwoVariable {
                 }
             }
             for (int i = 0; i < bn; i++) {
-                float vp = t > 0 ? v[base - bn + i] : rule.v0();
-                float wp = t > 0 ? w[base - bn + i] : rule.w0();
+                float vp = t > 0 ? v[base - bn + i] : rule.v0;
+                float wp = t > 0 ? w[base - bn + i] : rule.w0;
                 float vn = rule.vNext(vp, wp, in[i]);
                 float wn = rule.wNext(vp, wp);
                 float s = vn + vPeakNeg > 0f ? 1f : 0f;
@@ -113,7 +117,7 @@ final class FusedTwoVariable {
             float[] gv = new float[bn]; // ∂L/∂v_t and ∂L/∂w_t, carried down from step t+1
             float[] gw = new float[bn];
             float[] gsRec = rec ? new float[bn] : null;
-            boolean attached = rule.attached();
+            boolean attached = rule.attached;
             for (int t = steps - 1; t >= 0; t--) {
                 int base = t * bn;
                 if (rec && t < steps - 1) {
@@ -132,8 +136,8 @@ final class FusedTwoVariable {
                     }
                     float gvPlus = gv[i] * (1f - s) + gs * surrogate.derivative(vn + vPeakNeg);
                     float gwPlus = gw[i];
-                    float vp = t > 0 ? v[base - bn + i] : rule.v0();
-                    float wp = t > 0 ? w[base - bn + i] : rule.w0();
+                    float vp = t > 0 ? v[base - bn + i] : rule.v0;
+                    float wp = t > 0 ? w[base - bn + i] : rule.w0;
                     gCur[base + i] = gvPlus * rule.dvdi(vp, wp);
                     gv[i] = gvPlus * rule.dvdv(vp, wp) + gwPlus * rule.dwdv(vp, wp);
                     gw[i] = gvPlus * rule.dvdw(vp, wp) + gwPlus * rule.dwdw(vp, wp);

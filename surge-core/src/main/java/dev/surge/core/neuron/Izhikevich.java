@@ -21,7 +21,6 @@ import dev.surge.core.tensor.Tensor;
  */
 public record Izhikevich(float a, float b, float c, float d, float vPeak, float dt, boolean detachReset)
         implements NeuronModel<Izhikevich.State> {
-
     /** Regular spiking: a = 0.02, b = 0.2, c = −65 mV, d = 8, v_peak = 30 mV, dt = 0.5 ms, reset detached. */
     public static final Izhikevich REGULAR_SPIKING = new Izhikevich(0.02f, 0.2f, -65f, 8f, 30f, 0.5f, true);
 
@@ -70,56 +69,32 @@ public record Izhikevich(float a, float b, float c, float d, float vPeak, float 
     /** The same update on floats, in the same order, with its partial derivatives, for the fused kernel. */
     FusedTwoVariable.Rule rule() {
         float adt = a * dt;
-        return new FusedTwoVariable.Rule() {
-            public float v0() {
-                return c;
-            }
-
-            public float w0() {
-                return b * c;
-            }
-
-            public float vPeak() {
-                return vPeak;
-            }
-
-            public float vReset() {
-                return c;
-            }
-
-            public float jump() {
-                return d;
-            }
-
-            public boolean attached() {
-                return !detachReset;
-            }
-
-            public float vNext(float v, float u, float in) {
+        return new FusedTwoVariable.Rule(c, b * c, vPeak, c, d, !detachReset) {
+            float vNext(float v, float u, float in) {
                 return v + dt * (0.04f * (v * v) + 5f * v + 140f - u + in);
             }
 
-            public float wNext(float v, float u) {
+            float wNext(float v, float u) {
                 return u + adt * (b * v - u);
             }
 
-            public float dvdv(float v, float u) {
+            float dvdv(float v, float u) {
                 return 1f + dt * (0.08f * v + 5f);
             }
 
-            public float dvdw(float v, float u) {
+            float dvdw(float v, float u) {
                 return -dt;
             }
 
-            public float dvdi(float v, float u) {
+            float dvdi(float v, float u) {
                 return dt;
             }
 
-            public float dwdv(float v, float u) {
+            float dwdv(float v, float u) {
                 return adt * b;
             }
 
-            public float dwdw(float v, float u) {
+            float dwdw(float v, float u) {
                 return 1f - adt;
             }
         };
