@@ -19,7 +19,7 @@ import java.util.Arrays;
  * random inputs in {@code FusedEqualsComposedTest}).
  *
  * <p>Stored for backward: the membrane {@code v_t} (float); the spikes are read back from the layer's output, which
- * the tape keeps for the next layer anyway. The row loops are in {@link LifKernels} (SIMD when available).
+ * the tape keeps for the next layer anyway. The row loops are in {@link Lif} (SIMD when available).
  *
  * <p>Backward, from {@code t = T−1} down, with {@code gv'} the gradient of {@code v_{t+1}}:
  * <pre>
@@ -117,7 +117,7 @@ public final class FusedLif {
                         in[k] = syn[nb + k];
                     }
                 }
-                LifKernels.forwardRow(reset, t == 0, x, xo, v, base, prev, out, beta, th, n);
+                Lif.forwardRow(reset, t == 0, x, xo, v, base, prev, out, beta, th, n);
                 if (rec) {
                     // list this sample's spikes for the next step's recurrent input (folding this into the spike loop
                     // above measured no faster on W2, within the run-to-run noise of ±15%)
@@ -190,8 +190,8 @@ public final class FusedLif {
                                 }
                             }
                         }
-                        LifKernels.surrogateRow(surrogate, v, base, th, sg, n);
-                        LifKernels.backwardRow(reset, synaptic, alpha, t == 0, needTh, needBeta, gs, sg, gvNext, gInNext,
+                        Lif.surrogateRow(surrogate, v, base, th, sg, n);
+                        Lif.backwardRow(reset, synaptic, alpha, t == 0, needTh, needBeta, gs, sg, gvNext, gInNext,
                                 nb, v, out, base, prev, beta, gCur, gTh, gBeta, n);
                     }
                 }

@@ -6,7 +6,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * SIMD versions of {@link LifKernels} with the JDK's Vector API: the same operations in the same order on each lane
+ * SIMD versions of {@link Lif} with the JDK's Vector API: the same operations in the same order on each lane
  * (Java never fuses a multiply and an add), the tail of each row by the scalar loop. Only loaded when the module is
  * present.
  */
@@ -44,7 +44,7 @@ final class LifVectorKernels {
             VectorMask<Float> fire = nv.sub(FloatVector.fromArray(S, th, k)).compare(VectorOperators.GT, 0f);
             zero.blend(one, fire).intoArray(out, base + k);
         }
-        LifKernels.forwardRowScalar(reset, first, x, xo, v, base, prev, out, beta, th, n, k);
+        Lif.forwardRowScalar(reset, first, x, xo, v, base, prev, out, beta, th, n, k);
     }
 
     /** {@code sg[k] = 1 / (1 + scale·|v − θ|)²}, as {@code Surrogate.FastSigmoid.derivative}. */
@@ -99,7 +99,7 @@ final class LifVectorKernels {
             }
             gv.intoArray(gvNext, nb + k);
         }
-        LifKernels.backwardRowScalar(reset, synaptic, alpha, first, needTh, needBeta, gs, sg, gvNext, gInNext, nb, v,
+        Lif.backwardRowScalar(reset, synaptic, alpha, first, needTh, needBeta, gs, sg, gvNext, gInNext, nb, v,
                 out, base, prev, beta, gCur, gTh, gBeta, n, k);
     }
 }

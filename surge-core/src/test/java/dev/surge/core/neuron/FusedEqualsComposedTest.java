@@ -12,7 +12,6 @@ import dev.surge.core.nn.LayerSpec;
 import dev.surge.core.nn.Network;
 import dev.surge.core.nn.Parameter;
 import dev.surge.core.nn.ReadoutSpec;
-import dev.surge.core.neuron.Reset;
 import dev.surge.core.nn.SpikingSpec;
 import dev.surge.core.surrogate.Surrogate;
 import dev.surge.core.tensor.Tensor;

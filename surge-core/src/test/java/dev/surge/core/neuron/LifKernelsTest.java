@@ -3,7 +3,6 @@ package dev.surge.core.neuron;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.surge.core.neuron.Reset;
 import dev.surge.core.surrogate.Surrogate;
 import dev.surge.core.tensor.SpikeRows;
 import java.util.SplittableRandom;
@@ -44,7 +43,7 @@ class LifKernelsTest {
                     float[] th = random(r, n, 0.5f);
                     float[] v2 = v.clone();
                     float[] out2 = out.clone();
-                    LifKernels.forwardRowScalar(reset, first, x, 3, v, n, 0, out, beta, th, n, 0);
+                    Lif.forwardRowScalar(reset, first, x, 3, v, n, 0, out, beta, th, n, 0);
                     LifVectorKernels.forwardRow(reset, first, x, 3, v2, n, 0, out2, beta, th, n);
                     String what = reset + " first=" + first + " n=" + n;
                     assertArrayEquals(v, v2, what);
@@ -94,7 +93,7 @@ class LifKernelsTest {
                                 for (int i = 0; i < a.length; i++) {
                                     b[i] = a[i].clone();
                                 }
-                                LifKernels.backwardRowScalar(reset, synaptic, 0.7f, first, needTh, needBeta, gs, sg,
+                                Lif.backwardRowScalar(reset, synaptic, 0.7f, first, needTh, needBeta, gs, sg,
                                         a[0], a[1], n, v, out, n, 0, beta, a[2], a[3], a[4], n, 0);
                                 LifVectorKernels.backwardRow(reset, synaptic, 0.7f, first, needTh, needBeta, gs, sg,
                                         b[0], b[1], n, v, out, n, 0, beta, b[2], b[3], b[4], n);
