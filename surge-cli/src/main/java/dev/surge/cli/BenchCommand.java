@@ -45,10 +45,10 @@ import picocli.CommandLine.Option;
         description = "Time training steps on the standard benchmark workloads.",
         footer = {"", "Workloads (LIF hidden and output, beta 0.9, threshold 1, subtract reset detached, fast_sigmoid:25,",
                 "cross-entropy on output spike counts, Adam lr 1e-3, Bernoulli input spikes from a fixed seed):",
-                "  W1 shd-ff    700 -> 256 -> 20            T=100  B=64   input density 5%",
-                "  W2 shd-rec   700 -> 256 (recurrent) -> 20 T=100  B=64   input density 5%",
-                "  W3 mnist-ff  784 -> 1000 -> 10           T=25   B=128  input density 20%",
-                "  W4 long      700 -> 256 -> 20            T=1000 B=16   input density 5%",
+                "  W1 shd-ff    700 -> 256 -> 20            T=100  B=64   input density 5%%",
+                "  W2 shd-rec   700 -> 256 (recurrent) -> 20 T=100  B=64   input density 5%%",
+                "  W3 mnist-ff  784 -> 1000 -> 10           T=25   B=128  input density 20%%",
+                "  W4 long      700 -> 256 -> 20            T=1000 B=16   input density 5%%",
                 "", "Exit status: 0 done, 2 bad option."})
 final class BenchCommand implements Callable<Integer> {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -116,6 +116,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (threads <= 0) {
             throw bad("--threads must be positive, got " + threads);
+        }
+        if (threads > Trainer.MAX_THREADS) {
+            throw bad("--threads must be at most " + Trainer.MAX_THREADS + ", got " + threads);
         }
         Backend be;
         try {

@@ -78,8 +78,19 @@ record DataSplits(String name, SampleSet train, SampleSet validation, SampleSet 
                 if (encoding != null) {
                     throw new IllegalArgumentException("--encoding does not apply to randman (its spikes are the data)");
                 }
-                EventSampleSet all = Randman.generate(randmanConfig(randman != null ? randman : randmanSpec(null), steps,
-                        dataSeed));
+                Randman.Config rc = randmanConfig(randman != null ? randman : randmanSpec(null), steps, dataSeed);
+                // each spike is a (step, unit) pair of ints, twice over while the set is built: refuse before
+                // generating what cannot fit
+                double bytes = 16.0 * rc.classes() * rc.samplesPerClass() * rc.units() * rc.spikesPerUnit();
+                long max = Runtime.getRuntime().maxMemory();
+                if (bytes > max / 2.0) {
+                    throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                            "randman: %d classes × %d samples × %d units × %d spikes need about %.0f MiB while they "
+                                    + "are generated, but the JVM may use %d MiB; use fewer, or give Java more memory",
+                            rc.classes(), rc.samplesPerClass(), rc.units(), rc.spikesPerUnit(), bytes / (1 << 20),
+                            max >> 20));
+                }
+                EventSampleSet all = Randman.generate(rc);
                 int n = all.size();
                 int nTrain = n * 8 / 10;
                 int nVal = n / 10;
@@ -149,13 +160,14 @@ record DataSplits(String name, SampleSet train, SampleSet validation, SampleSet 
     static Path findFile(String dataset, String name, Path dataDir) throws IOException {
         java.util.List<Path> bases = new java.util.ArrayList<>();
         if (dataDir != null) {
-            bases.add(dataDir);
+            bases.add(dataDir); // only there: an explicit directory is where the files must be
+        } else {
+            String env = System.getenv("SURGE_DATA");
+            if (env != null && !env.isBlank()) {
+                bases.add(Path.of(env));
+            }
+            bases.add(Path.of(System.getProperty("user.home"), ".cache", "surge"));
         }
-        String env = System.getenv("SURGE_DATA");
-        if (env != null && !env.isBlank()) {
-            bases.add(Path.of(env));
-        }
-        bases.add(Path.of(System.getProperty("user.home"), ".cache", "surge"));
         java.util.List<Path> tried = new java.util.ArrayList<>();
         for (Path b : bases) {
             for (Path d : java.util.List.of(b, b.resolve(dataset))) {

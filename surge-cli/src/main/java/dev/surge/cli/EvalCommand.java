@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.surge.core.nn.Backend;
 import dev.surge.core.nn.Network;
 import dev.surge.core.optim.Adam;
+import dev.surge.core.train.MemoryModel;
 import dev.surge.core.train.Trainer;
+import dev.surge.io.JsonFiles;
 import dev.surge.io.golden.GoldenFormatException;
 import dev.surge.io.golden.GoldenReader;
 import dev.surge.io.safetensors.Safetensors;
@@ -58,12 +60,7 @@ final class EvalCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--run " + run + " is not a finished run directory (no " + f + ")");
             }
         }
-        JsonNode cfg;
-        try {
-            cfg = JSON.readTree(run.resolve("config.json").toFile());
-        } catch (IOException e) {
-            throw new IOException(run.resolve("config.json") + ": not valid JSON");
-        }
+        JsonNode cfg = JsonFiles.readObject(run.resolve("config.json"));
         GoldenReader.ModelFile model;
         try {
             model = GoldenReader.readModel(run.resolve("model.json"));
@@ -82,19 +79,20 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("the model takes " + model.inputs() + " inputs but " + ds + " has "
                     + data.test().inputs());
         }
+        TrainCommand.RunConfig rc = TrainCommand.RunConfig.fromJson(run.resolve("config.json"), cfg, null, null);
+        int th = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (th <= 0 || th > Trainer.MAX_THREADS) {
+            throw new IllegalArgumentException("--threads must be between 1 and " + Trainer.MAX_THREADS + ", got " + th);
+        }
+        MemoryModel.require(data.test().inputs(), model.layers(), data.test().steps(),
+                Math.max(1, Math.min(rc.batchSize(), data.test().size())), th,
+                MemoryModel.inputBytesPerSample(data.test()), null);
         Network net = Network.create(data.test().inputs(), model.layers(), 0L);
         Path weights = run.resolve("model.safetensors");
         RunDirectory.loadParameters(net, Safetensors.read(weights), weights);
-        TrainCommand.RunConfig rc = TrainCommand.RunConfig.fromJson(cfg, null, null);
-        int th = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        if (th <= 0) {
-            throw new IllegalArgumentException("--threads must be positive, got " + th);
-        }
         Trainer.Stats st;
-        try (Trainer t = new Trainer(net, Adam.adam(List.of(), 0f), new Trainer.Config(
-                Math.max(1, cfg.path("batch_size").asInt(128)), 0, th,
-                Backend.parse(cfg.path("backend").asText("fused")),
-                rc.lossFunction(), List.of(), 0f))) {
+        try (Trainer t = new Trainer(net, Adam.adam(List.of(), 0f), new Trainer.Config(rc.batchSize(), 0, th,
+                rc.backendEnum(), rc.lossFunction(), List.of(), 0f))) {
             st = t.evaluate(data.test());
         }
         if (json) {

@@ -52,7 +52,14 @@ final class GoldenCommand implements Callable<Integer> {
         int passed = 0;
         int failed = 0;
         int malformed = 0;
-        for (Path f : expand(files, err)) {
+        List<Path> found = expand(files, err);
+        if (found.isEmpty()) {
+            err.println("ERROR " + files.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(", "))
+                    + ": no .json case files");
+            out.println("0 passed, 0 failed, no case files");
+            return 2;
+        }
+        for (Path f : found) {
             List<GoldenCase> cases;
             try {
                 cases = GoldenReader.read(f);

@@ -42,7 +42,8 @@ public final class Main implements Runnable {
 
     static String outOfMemory(OutOfMemoryError e) {
         return "surge: out of memory (" + e.getMessage() + ", Java may use " + (Runtime.getRuntime().maxMemory() >> 20)
-                + " MiB); give Java more memory with SURGE_JAVA_OPTS=-Xmx<size>, e.g. -Xmx4g";
+                + " MiB); give Java more memory, e.g. SURGE_JAVA_OPTS=-Xmx"
+                + Math.max(1, 2 * (Runtime.getRuntime().maxMemory() >> 30) + 1) + "g";
     }
 
     /** Runs the command line with the given output streams; returns the exit code. */
@@ -62,10 +63,10 @@ public final class Main implements Runnable {
                     return 1;
                 }
             }
-            String msg = ex.getMessage() != null ? ex.getMessage() : ex.toString();
-            err.println("surge " + cmd.getCommandName() + ": " + msg);
+            err.println("surge " + cmd.getCommandName() + ": " + message(ex));
             // bad options, bad or missing input files: 2; anything else (a bug, the machine): 1
-            return ex instanceof IllegalArgumentException || ex instanceof java.io.IOException ? 2 : 1;
+            return ex instanceof IllegalArgumentException || ex instanceof java.io.IOException
+                    || ex instanceof java.io.UncheckedIOException ? 2 : 1;
         });
         cl.setParameterExceptionHandler((ex, a) -> {
             err.println("surge: " + ex.getMessage());
@@ -74,6 +75,29 @@ public final class Main implements Runnable {
             return 2;
         });
         return cl.execute(args);
+    }
+
+    /**
+     * One line for a failure: file-system errors name the file and what went wrong (the JDK's own messages are often
+     * the bare path), other exceptions give their message.
+     */
+    static String message(Throwable ex) {
+        if (ex instanceof java.nio.file.AccessDeniedException e) {
+            return e.getFile() + ": permission denied";
+        }
+        if (ex instanceof java.nio.file.NoSuchFileException e) {
+            return e.getFile() + ": no such file or directory";
+        }
+        if (ex instanceof java.nio.file.FileAlreadyExistsException e) {
+            return e.getFile() + ": already exists";
+        }
+        if (ex instanceof java.nio.file.FileSystemException e) {
+            return e.getFile() + ": " + (e.getReason() != null ? e.getReason() : "file system error");
+        }
+        if (ex instanceof java.io.UncheckedIOException e && e.getCause() != null) {
+            return message(e.getCause());
+        }
+        return ex.getMessage() != null ? ex.getMessage() : ex.toString();
     }
 
     /** Version from the jar manifest, or "dev". */

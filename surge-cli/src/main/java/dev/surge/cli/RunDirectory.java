@@ -9,6 +9,8 @@ import dev.surge.core.nn.Parameter;
 import dev.surge.core.optim.Optimizer;
 import dev.surge.core.tensor.Tensor;
 import dev.surge.io.AtomicFiles;
+import dev.surge.io.FormatException;
+import dev.surge.io.JsonFiles;
 import dev.surge.io.golden.ModelJson;
 import dev.surge.io.safetensors.Safetensors;
 import java.io.IOException;
@@ -46,38 +48,93 @@ final class RunDirectory {
         return previousSeconds;
     }
 
+    /**
+     * Opens a run directory for writing: a new or empty one, one to overwrite ({@code force}), or one to continue
+     * ({@code resume}: its config.json, and its checkpoint if an epoch was finished; a run stopped before its first
+     * checkpoint starts again from its saved configuration). Takes the directory's lock first, so that two
+     * processes never write one run: the second is refused with the holder's PID.
+     */
     static RunDirectory open(Path dir, boolean resume, boolean force) throws IOException {
-        if (resume) {
-            if (!Files.isRegularFile(dir.resolve("checkpoint.safetensors")) || !Files.isRegularFile(dir.resolve("config.json"))) {
-                throw new IllegalArgumentException("--resume: " + dir + " holds no checkpoint to resume"
-                        + " (expected config.json and checkpoint.safetensors)");
-            }
-            return new RunDirectory(dir);
-        }
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new IllegalArgumentException("--out " + dir + " exists and is not a directory");
         }
-        if (Files.isDirectory(dir)) {
-            boolean empty;
-            try (Stream<Path> s = Files.list(dir)) {
-                empty = s.findAny().isEmpty();
+        if (resume) {
+            if (!Files.isRegularFile(dir.resolve("config.json"))) {
+                throw new IllegalArgumentException("--resume: " + dir + " holds no run to resume (expected "
+                        + "config.json, and checkpoint.safetensors once an epoch has finished)");
             }
-            if (!empty) {
-                if (!force) {
-                    throw new IllegalArgumentException("run directory " + dir + " already exists; use --resume to "
-                            + "continue it or --force to overwrite it");
-                }
-                for (String f : OWN_FILES) {
-                    Files.deleteIfExists(dir.resolve(f));
-                }
-            }
+            RunDirectory run = new RunDirectory(dir);
+            run.lock();
+            return run;
         }
         Files.createDirectories(dir);
-        return new RunDirectory(dir);
+        RunDirectory run = new RunDirectory(dir);
+        run.lock();
+        boolean empty;
+        try (Stream<Path> s = Files.list(dir)) {
+            empty = s.allMatch(p -> p.getFileName().toString().equals(LOCK));
+        }
+        if (!empty) {
+            if (!force) {
+                boolean started = Files.isRegularFile(dir.resolve("config.json"))
+                        && !Files.exists(dir.resolve("checkpoint.safetensors"));
+                throw new IllegalArgumentException("run directory " + dir + (started
+                        ? " holds a run that stopped before its first checkpoint; use --resume to start it again "
+                        + "with its saved configuration, or --force to overwrite it"
+                        : " already exists; use --resume to continue it or --force to overwrite it"));
+            }
+            for (String f : OWN_FILES) {
+                Files.deleteIfExists(dir.resolve(f));
+            }
+            AtomicFiles.deleteStaleTemps(dir);
+        }
+        return run;
     }
 
+    /** Whether an epoch has finished and been saved (there is a checkpoint to resume from). */
+    boolean hasCheckpoint() {
+        return Files.isRegularFile(dir.resolve("checkpoint.safetensors"));
+    }
+
+    /** The lock file of a run directory; it holds the PID of the process that writes the run. */
+    static final String LOCK = ".surge.lock";
+
+    /**
+     * Takes the directory's lock for the life of this process (the operating system releases it when the process
+     * ends, however it ends). A {@code surge train} child JVM of the process holding the lock may write the run.
+     */
+    private void lock() throws IOException {
+        Path f = dir.resolve(LOCK);
+        java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.READ,
+                java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock held;
+        try {
+            held = ch.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            held = null; // this JVM holds it already (a test running two commands)
+        }
+        long me = ProcessHandle.current().pid();
+        if (held == null) {
+            String holder = Files.readString(f, StandardCharsets.UTF_8).strip();
+            ch.close();
+            long parent = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
+            if (holder.equals(Long.toString(parent)) || holder.equals(Long.toString(me))) {
+                return; // our parent, which handed this run to us, or this very process
+            }
+            throw new IllegalArgumentException("run directory " + dir + " is being written by process "
+                    + (holder.isEmpty() ? "(unknown)" : holder) + "; wait for it to finish or stop it first");
+        }
+        ch.truncate(0);
+        ch.write(java.nio.ByteBuffer.wrap(Long.toString(me).getBytes(StandardCharsets.UTF_8)), 0);
+        ch.force(false);
+        LOCKS.add(ch); // kept open, so the lock lasts as long as this process
+    }
+
+    private static final List<java.nio.channels.FileChannel> LOCKS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     JsonNode readConfig() throws IOException {
-        return JSON.readTree(dir.resolve("config.json").toFile());
+        return JsonFiles.readObject(dir.resolve("config.json"));
     }
 
     void writeConfig(ObjectNode cfg, List<LayerSpec> layers, int inputs) throws IOException {
@@ -122,7 +179,13 @@ final class RunDirectory {
             epoch = Integer.parseInt(meta.getOrDefault("epoch", ""));
             previousSeconds = Double.parseDouble(meta.getOrDefault("train_seconds", "0"));
         } catch (NumberFormatException e) {
-            throw new IOException(ck + ": metadata 'epoch' is missing or not a number");
+            throw new FormatException(ck, "metadata 'epoch' is missing or not a number");
+        }
+        if (epoch < 0) {
+            throw new FormatException(ck, "metadata 'epoch' is " + epoch + ", not a count of epochs");
+        }
+        if (!(previousSeconds >= 0) || Double.isInfinite(previousSeconds)) {
+            throw new FormatException(ck, "metadata 'train_seconds' is " + previousSeconds + ", not a duration");
         }
         loadParameters(net, t, ck);
         Map<String, Tensor> st = new LinkedHashMap<>();
@@ -138,11 +201,15 @@ final class RunDirectory {
         }
         Path metrics = dir.resolve("metrics.jsonl");
         if (Files.isRegularFile(metrics)) {
-            for (String l : Files.readAllLines(metrics, StandardCharsets.UTF_8)) {
-                if (!l.isBlank() && history.size() < epoch) {
-                    history.add((ObjectNode) JSON.readTree(l));
+            for (ObjectNode line : JsonFiles.readObjectLines(metrics)) {
+                if (history.size() < epoch) {
+                    history.add(line);
                 }
             }
+        }
+        if (history.size() < epoch) {
+            throw new FormatException(ck, "the checkpoint is after epoch " + epoch + " but metrics.jsonl holds "
+                    + history.size() + " epochs");
         }
         return epoch;
     }
@@ -158,6 +225,12 @@ final class RunDirectory {
                 throw new IOException(src + ": tensor '" + e.getKey() + "' has shape "
                         + java.util.Arrays.toString(v.shape()) + ", the model needs "
                         + java.util.Arrays.toString(e.getValue().value().shape()));
+            }
+            for (int i = 0; i < v.size(); i++) {
+                if (!Float.isFinite(v.data()[i])) {
+                    throw new FormatException(src, "tensor '" + e.getKey() + "' holds " + v.data()[i] + " at index "
+                            + i + ": the weights are not usable");
+                }
             }
             e.getValue().set(v);
         }

@@ -18,6 +18,7 @@ import dev.surge.core.train.Trainer;
 import dev.surge.core.train.Training;
 import dev.surge.core.train.TrainingListener;
 import dev.surge.core.train.TrainingDivergedException;
+import dev.surge.io.FormatException;
 import dev.surge.io.golden.GoldenFormatException;
 import dev.surge.io.golden.GoldenReader;
 import java.io.IOException;
@@ -30,7 +31,11 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -159,7 +164,9 @@ final class TrainCommand implements Callable<Integer> {
         RunConfig cfg = resolve();
         RunDirectory run = RunDirectory.open(cfg.out(), resume, force);
         if (resume) {
-            cfg = RunConfig.fromJson(run.readConfig(), cfg, epochs);
+            RunConfig given = cfg;
+            cfg = RunConfig.fromJson(run.dir().resolve("config.json"), run.readConfig(), cfg, epochs);
+            refuseChangedOptions(given, cfg);
         }
         if (mayFork(cfg)) {
             long heap = childHeap(cfg, err);
@@ -174,9 +181,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         DataSplits data = load(cfg, err);
         List<LayerSpec> layers = cfg.layers(data.train().classes());
+        checkMemory(cfg, data, layers);
         Network net = Network.create(data.train().inputs(), layers, cfg.seed());
-        MemoryModel.require(net, data.train().steps(), Math.min(cfg.batchSize(), data.train().size()), cfg.threads(),
-                MemoryModel.inputBytesPerSample(data.train()), "--batch-size");
         List<Parameter> params = new ArrayList<>(net.parameters().values());
         Optimizer opt = switch (cfg.optimizer()) {
             case "adam" -> Adam.adam(params, cfg.lr(), 0.9f, 0.999f, 1e-8f, cfg.weightDecay());
@@ -188,9 +194,11 @@ final class TrainCommand implements Callable<Integer> {
         Loss lossFn = cfg.lossFunction();
         int startEpoch = 0;
         List<ObjectNode> history = new ArrayList<>();
-        if (resume) {
+        if (resume && run.hasCheckpoint()) {
             startEpoch = run.restore(net, opt, history);
             err.println("surge: resuming " + run.dir() + " after epoch " + startEpoch);
+        } else if (resume) {
+            err.println("surge: " + run.dir() + " stopped before its first checkpoint; starting it again");
         }
         List<Double> validation = new ArrayList<>();
         for (ObjectNode h : history) {
@@ -204,7 +212,7 @@ final class TrainCommand implements Callable<Integer> {
                 .batchSize(c.batchSize()).seed(c.seed()).threads(c.threads()).clip(c.clip()).patience(c.patience())
                 .stopAfter(stopAfter != null ? stopAfter : 0).batchSizeName("--batch-size")
                 .resume(validation, run.previousSeconds())) {
-            if (!resume) {
+            if (!resume || !run.hasCheckpoint()) {
                 run.writeConfig(c.toJson(), layers, data.train().inputs());
             }
             Progress[] bar = new Progress[1];
@@ -317,14 +325,30 @@ final class TrainCommand implements Callable<Integer> {
         Runtime rt = Runtime.getRuntime();
         long before = used(rt);
         DataSplits data = load(cfg, err);
-        Network net = Network.create(data.train().inputs(), cfg.layers(data.train().classes()), cfg.seed());
-        int batch = Math.min(cfg.batchSize(), data.train().size());
+        List<LayerSpec> layers = cfg.layers(data.train().classes());
+        checkMemory(cfg, data, layers);
+        Network net = Network.create(data.train().inputs(), layers, cfg.seed());
+        int batch = evaluationBatch(cfg, data);
         long inputBytes = MemoryModel.inputBytesPerSample(data.train());
-        MemoryModel.require(net, data.train().steps(), batch, cfg.threads(), inputBytes, "--batch-size");
         long held = Math.max(0, used(rt) - before);
         long heap = held + MemoryModel.heapFor(MemoryModel.estimate(net, data.train().steps(), batch, cfg.threads(),
                 inputBytes));
         return heap < rt.maxMemory() ? heap : 0;
+    }
+
+    /**
+     * Refuses, from the layer specs and before any weight is allocated, a run whose step would not fit the heap.
+     * Validation and test run in batches of the same size, so the largest of the three sets counts.
+     */
+    private static void checkMemory(RunConfig cfg, DataSplits data, List<LayerSpec> layers) {
+        MemoryModel.require(data.train().inputs(), layers, data.train().steps(), evaluationBatch(cfg, data),
+                cfg.threads(), MemoryModel.inputBytesPerSample(data.train()), "--batch-size");
+    }
+
+    /** The largest batch any of the three sets is cut into. */
+    private static int evaluationBatch(RunConfig cfg, DataSplits data) {
+        int largest = Math.max(data.train().size(), Math.max(data.validation().size(), data.test().size()));
+        return Math.max(1, Math.min(cfg.batchSize(), largest));
     }
 
     /** Heap in use after a full collection. */
@@ -354,6 +378,45 @@ final class TrainCommand implements Callable<Integer> {
         m.put("epoch_seconds", r.epochSeconds());
         m.put("train_seconds", r.trainSeconds());
         return m;
+    }
+
+    /**
+     * A resumed run keeps its saved configuration (that is what makes it bit-exact): an option given again with
+     * another value than the saved one is refused rather than ignored. Only {@code --epochs} and
+     * {@code --stop-after} may change.
+     */
+    private void refuseChangedOptions(RunConfig given, RunConfig saved) {
+        Map<String, Function<RunConfig, Object>> fields = new LinkedHashMap<>();
+        fields.put("--dataset", RunConfig::dataset);
+        fields.put("--model", RunConfig::model);
+        fields.put("--batch-size", RunConfig::batchSize);
+        fields.put("--lr", RunConfig::lr);
+        fields.put("--time-steps", RunConfig::steps);
+        fields.put("--encoding", RunConfig::encoding);
+        fields.put("--surrogate", RunConfig::surrogate);
+        fields.put("--loss", RunConfig::loss);
+        fields.put("--regularize", RunConfig::regularize);
+        fields.put("--optimizer", RunConfig::optimizer);
+        fields.put("--weight-decay", RunConfig::weightDecay);
+        fields.put("--schedule", RunConfig::schedule);
+        fields.put("--clip", RunConfig::clip);
+        fields.put("--patience", RunConfig::patience);
+        fields.put("--seed", RunConfig::seed);
+        fields.put("--randman", RunConfig::randman);
+        fields.put("--data-seed", RunConfig::dataSeed);
+        fields.put("--threads", RunConfig::threads);
+        fields.put("--backend", RunConfig::backend);
+        fields.put("--limit", RunConfig::limit);
+        CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        for (var e : fields.entrySet()) {
+            Object now = e.getValue().apply(given);
+            Object before = e.getValue().apply(saved);
+            if (parsed.hasMatchedOption(e.getKey()) && !Objects.equals(now, before)) {
+                throw bad("--resume continues " + saved.out() + " with its saved configuration, but " + e.getKey()
+                        + " " + now + " differs from its " + before + "; only --epochs and --stop-after may change "
+                        + "(start a new run with another --out for other settings)");
+            }
+        }
     }
 
     static String rateText(double[] rates) {
@@ -395,8 +458,8 @@ final class TrainCommand implements Callable<Integer> {
             throw bad("--time-steps must be positive, got " + t);
         }
         int th = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        if (th <= 0) {
-            throw bad("--threads must be positive, got " + th);
+        if (th <= 0 || th > Trainer.MAX_THREADS) {
+            throw bad("--threads must be between 1 and " + Trainer.MAX_THREADS + ", got " + th);
         }
         try {
             Surrogate.parse(surrogate);
@@ -550,19 +613,59 @@ final class TrainCommand implements Callable<Integer> {
         }
 
         /**
-         * The saved configuration of a run being resumed; an explicit {@code --epochs} may extend it (which changes
-         * a cosine schedule from then on), nothing else changes.
+         * The saved configuration of a run being resumed ({@code file}, for messages); an explicit {@code --epochs}
+         * may extend it (which changes a cosine schedule from then on), nothing else changes. A field that is
+         * missing, of the wrong type or out of range is a {@link FormatException} naming the file and field.
          */
-        static RunConfig fromJson(JsonNode o, RunConfig cli, Integer explicitEpochs) {
-            return new RunConfig(o.path("dataset").asText(), o.path("model").asText(),
-                    explicitEpochs != null ? explicitEpochs : o.path("epochs").asInt(), o.path("batch_size").asInt(),
-                    (float) o.path("lr").asDouble(), o.path("time_steps").asInt(),
-                    o.hasNonNull("encoding") ? o.get("encoding").asText() : null, o.path("surrogate").asText(),
-                    o.path("loss").asText(), o.path("optimizer").asText(), (float) o.path("weight_decay").asDouble(),
-                    o.path("schedule").asText(), (float) o.path("clip").asDouble(), o.path("patience").asInt(),
-                    o.path("seed").asLong(), o.path("data_seed").asLong(), o.path("threads").asInt(),
-                    o.path("backend").asText(), o.path("limit").asInt(), cli != null ? cli.out() : null,
+        static RunConfig fromJson(Path file, JsonNode o, RunConfig cli, Integer explicitEpochs)
+                throws FormatException {
+            RunConfig c = new RunConfig(text(file, o, "dataset"), text(file, o, "model"),
+                    explicitEpochs != null ? explicitEpochs : positive(file, o, "epochs"),
+                    positive(file, o, "batch_size"), (float) number(file, o, "lr"), positive(file, o, "time_steps"),
+                    o.hasNonNull("encoding") ? o.get("encoding").asText() : null, text(file, o, "surrogate"),
+                    text(file, o, "loss"), text(file, o, "optimizer"), (float) number(file, o, "weight_decay"),
+                    text(file, o, "schedule"), (float) number(file, o, "clip"), o.path("patience").asInt(),
+                    o.path("seed").asLong(), o.path("data_seed").asLong(), positive(file, o, "threads"),
+                    text(file, o, "backend"), o.path("limit").asInt(), cli != null ? cli.out() : null,
                     o.path("randman").asText(DataSplits.randmanSpec(null)), strings(o.path("regularize")));
+            try {
+                Surrogate.parse(c.surrogate());
+                Schedule.parse(c.schedule());
+                c.lossFunction();
+                c.backendEnum();
+            } catch (IllegalArgumentException e) {
+                throw new FormatException(file, e.getMessage());
+            }
+            if (!List.of("adam", "adamw", "sgd").contains(c.optimizer())) {
+                throw new FormatException(file, "field 'optimizer': unknown optimizer '" + c.optimizer() + "'");
+            }
+            if (c.threads() > Trainer.MAX_THREADS) {
+                throw new FormatException(file, "field 'threads': " + c.threads() + " is more than "
+                        + Trainer.MAX_THREADS);
+            }
+            return c;
+        }
+
+        private static String text(Path file, JsonNode o, String field) throws FormatException {
+            if (!o.path(field).isTextual()) {
+                throw new FormatException(file, "field '" + field + "': expected a string, got " + o.path(field));
+            }
+            return o.get(field).asText();
+        }
+
+        private static double number(Path file, JsonNode o, String field) throws FormatException {
+            if (!o.path(field).isNumber() || !Double.isFinite(o.get(field).asDouble())) {
+                throw new FormatException(file, "field '" + field + "': expected a number, got " + o.path(field));
+            }
+            return o.get(field).asDouble();
+        }
+
+        private static int positive(Path file, JsonNode o, String field) throws FormatException {
+            JsonNode n = o.path(field);
+            if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() <= 0) {
+                throw new FormatException(file, "field '" + field + "': expected a positive integer, got " + n);
+            }
+            return n.asInt();
         }
     }
 }

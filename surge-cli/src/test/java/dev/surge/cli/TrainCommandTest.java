@@ -123,7 +123,7 @@ class TrainCommandTest {
         assertOneLineError(run(List.of("train"), "--lr", "-1"), 2, "--lr must be a positive number");
         assertOneLineError(run(List.of("train"), "--epochs", "many"), 2, "--epochs");
         assertOneLineError(run(List.of("train"), "--resume"), 2, "--resume needs --out");
-        assertOneLineError(run(List.of("train"), "--resume", "--out", tmp.toString()), 2, "holds no checkpoint");
+        assertOneLineError(run(List.of("train"), "--resume", "--out", tmp.toString()), 2, "holds no run to resume");
         assertOneLineError(run(List.of("train"), "--encoding", "morse", "--dataset", "mnist"), 2, "unknown encoding");
         assertOneLineError(run(List.of("train"), "--schedule", "wobbly"), 2, "unknown schedule 'wobbly'");
         assertOneLineError(run(List.of("train"), "--randman", "colour=2"), 2, "--randman: unknown key 'colour'");

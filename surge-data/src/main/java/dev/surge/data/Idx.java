@@ -40,11 +40,15 @@ public final class Idx {
             if (n < 0 || rows <= 0 || cols <= 0 || (long) rows * cols > 1 << 24) {
                 throw new DataFormatException(file, "implausible dimensions " + n + "×" + rows + "×" + cols);
             }
-            byte[][] px = new byte[n][rows * cols];
+            // image by image, so that a header declaring more images than the file holds is refused as truncated
+            // without first allocating what it declares
+            java.util.List<byte[]> px = new java.util.ArrayList<>(Math.min(n, 1 << 12));
             for (int i = 0; i < n; i++) {
-                readFully(in, px[i], file, "image " + i + " of " + n, 16L + (long) i * rows * cols);
+                byte[] image = new byte[rows * cols];
+                readFully(in, image, file, "image " + i + " of " + n, 16L + (long) i * rows * cols);
+                px.add(image);
             }
-            return new Images(px, rows, cols);
+            return new Images(px.toArray(byte[][]::new), rows, cols);
         }
     }
 
@@ -59,11 +63,19 @@ public final class Idx {
             if (n < 0) {
                 throw new DataFormatException(file, "negative label count " + n);
             }
-            byte[] b = new byte[n];
-            readFully(in, b, file, "labels", 8);
-            int[] labels = new int[n];
-            for (int i = 0; i < n; i++) {
-                labels[i] = b[i] & 0xff;
+            // in blocks, for the same reason as the images
+            int[] labels = new int[Math.min(n, 1 << 16)];
+            byte[] block = new byte[1 << 16];
+            for (int from = 0; from < n; from += block.length) {
+                int len = Math.min(block.length, n - from);
+                byte[] b = len == block.length ? block : new byte[len];
+                readFully(in, b, file, "labels " + from + ".." + (from + len - 1) + " of " + n, 8L + from);
+                if (labels.length < from + len) {
+                    labels = java.util.Arrays.copyOf(labels, (int) Math.min(n, 2L * labels.length));
+                }
+                for (int i = 0; i < len; i++) {
+                    labels[from + i] = b[i] & 0xff;
+                }
             }
             return labels;
         }

@@ -76,12 +76,14 @@ public enum MnistLike {
     public record Split(Idx.Images images, int[] labels) {
     }
 
-    /** The directories searched, in order. */
+    /** The directories searched, in order: only {@code dataDir} (as is and with the dataset id) when given. */
     public List<Path> searchPath(Path dataDir) {
-        LinkedHashSet<Path> bases = new LinkedHashSet<>();
         if (dataDir != null) {
-            bases.add(dataDir);
+            // an explicit directory is where the files must be: falling back to other copies would train on
+            // data the user did not name
+            return List.of(dataDir, dataDir.resolve(id));
         }
+        LinkedHashSet<Path> bases = new LinkedHashSet<>();
         String env = System.getenv("SURGE_DATA");
         if (env != null && !env.isBlank()) {
             bases.add(Path.of(env));
@@ -115,10 +117,12 @@ public enum MnistLike {
                 return d;
             }
         }
+        // an explicit directory is where the files must be: a download goes there too
+        Path target = dataDir != null ? dataDir : cacheDir();
         String why = "not downloaded (--no-download)";
         if (download) {
             try {
-                return fetch(cacheDir(), log);
+                return fetch(target, log);
             } catch (IOException e) {
                 why = e.getMessage();
             }
@@ -134,7 +138,7 @@ public enum MnistLike {
         } else {
             sb.append("Put ");
         }
-        sb.append(String.join(".gz, ", FILES)).append(".gz into ").append(cacheDir())
+        sb.append(String.join(".gz, ", FILES)).append(".gz into ").append(target)
                 .append(" (or pass --data-dir DIR).");
         throw new DataFormatException(sb.toString());
     }

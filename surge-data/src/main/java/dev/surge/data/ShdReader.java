@@ -209,6 +209,18 @@ public final class ShdReader {
             throw new DataFormatException(file, "sample counts differ: '" + TIMES + "' has " + n + ", '" + UNITS_DATASET
                     + "' has " + unitsInfo.dims()[0] + ", '" + LABELS + "' has " + labelsInfo.dims()[0]);
         }
+        // every sample takes at least one byte of the file, deflated at most 1032:1 (deflate's limit): a header that
+        // declares more is refused as truncated or corrupt before anything of that size is allocated
+        long fileBytes;
+        try {
+            fileBytes = java.nio.file.Files.size(file);
+        } catch (java.io.IOException e) {
+            throw new DataFormatException(file, "cannot read its size: " + e.getMessage());
+        }
+        if ((double) n > 1032.0 * fileBytes) {
+            throw new DataFormatException(file, "declares " + n + " samples, more than a file of " + fileBytes
+                    + " bytes can hold (truncated or corrupt)");
+        }
         int m = limit > 0 ? Math.min(limit, n) : n;
 
         int[] label = new int[m];

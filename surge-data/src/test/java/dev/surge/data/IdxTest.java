@@ -65,6 +65,30 @@ class IdxTest {
     }
 
     @Test
+    void tinyFilesThatDeclareHugeCountsAreRefusedAsTruncatedWithoutAllocatingThem(@TempDir Path tmp)
+            throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        DataOutputStream d = new DataOutputStream(b);
+        d.writeInt(0x00000803);
+        d.writeInt(Integer.MAX_VALUE);
+        d.writeInt(28);
+        d.writeInt(28);
+        d.write(new byte[784 * 3]);
+        Path images = tmp.resolve("images");
+        Files.write(images, b.toByteArray());
+        var e = assertThrows(DataFormatException.class, () -> Idx.readImages(images));
+        assertTrue(e.getMessage().contains("truncated: image 3 of 2147483647"), e.getMessage());
+        b.reset();
+        d.writeInt(0x00000801);
+        d.writeInt(Integer.MAX_VALUE);
+        d.write(new byte[100]);
+        Path labels = tmp.resolve("labels");
+        Files.write(labels, b.toByteArray());
+        e = assertThrows(DataFormatException.class, () -> Idx.readLabels(labels));
+        assertTrue(e.getMessage().contains("truncated: labels 0..65535 of 2147483647"), e.getMessage());
+    }
+
+    @Test
     void readsRawAndGzipIdentically(@TempDir Path tmp) throws IOException {
         MnistLike.Split raw = MnistLike.load(dataset(tmp.resolve("raw"), false), true);
         MnistLike.Split gz = MnistLike.load(dataset(tmp.resolve("gz"), true), true);
@@ -168,7 +192,7 @@ class IdxTest {
                     () -> MnistLike.MNIST.locate(tmp.resolve("none"), true, m -> { }));
             assertTrue(e.getMessage().contains("SHA-256") && e.getMessage().contains("does not match the published"),
                     e.getMessage());
-            Path cache = tmp.resolve(".cache/surge/mnist");
+            Path cache = tmp.resolve("none"); // an explicit data directory is where a download goes
             try (var s = Files.list(cache)) {
                 assertFalse(s.findAny().isPresent(), "nothing may be left in " + cache);
             }

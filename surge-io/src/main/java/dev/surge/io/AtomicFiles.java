@@ -104,6 +104,26 @@ public final class AtomicFiles {
         writeAtomically(target, out -> out.write(bytes));
     }
 
+    /** The names {@link #tempName} gives: {@code .<name>.<hex>.tmp}. */
+    private static final java.util.regex.Pattern TEMP = java.util.regex.Pattern.compile("\\..+\\.[0-9a-f]{1,16}\\.tmp");
+
+    /**
+     * Deletes the temporary files that writers killed mid-write left in {@code dir} (only names of this class's
+     * form); returns how many. Call it only where no other process is writing into {@code dir}.
+     */
+    public static int deleteStaleTemps(Path dir) throws IOException {
+        int n = 0;
+        try (var s = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (TEMP.matcher(p.getFileName().toString()).matches() && Files.isRegularFile(p)) {
+                    Files.deleteIfExists(p);
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
     private static String tempName(String name) {
         String prefix = name.length() > MAX_TEMP_NAME_PREFIX ? name.substring(0, MAX_TEMP_NAME_PREFIX) : name;
         return "." + prefix + "." + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE) + ".tmp";

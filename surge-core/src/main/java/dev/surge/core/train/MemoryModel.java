@@ -2,6 +2,10 @@ package dev.surge.core.train;
 
 import dev.surge.core.data.SampleSet;
 import dev.surge.core.nn.Layer;
+import dev.surge.core.nn.LayerSpec;
+import dev.surge.core.nn.ReadoutSpec;
+import dev.surge.core.nn.SpikingSpec;
+import java.util.List;
 import dev.surge.core.nn.Network;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -36,16 +40,31 @@ public final class MemoryModel {
 
     /** Live bytes of one training batch: inputs, what BPTT keeps per neuron and step, and the parameters' arrays. */
     public static long estimate(Network net, int steps, int batch, int threads, long inputBytesPerSample) {
-        return batch * perSample(net, steps, inputBytesPerSample) + parameterBytes(net, Math.min(threads, batch));
+        return estimate(neurons(net), parameters(net), steps, batch, threads, inputBytesPerSample);
+    }
+
+    /**
+     * {@link #estimate(Network, int, int, int, long)} from the layer specs alone, before any weight is allocated (a
+     * model of a million neurons is refused without first allocating its weights).
+     */
+    public static long estimate(int inputs, List<? extends LayerSpec> specs, int steps, int batch, int threads,
+                                long inputBytesPerSample) {
+        return estimate(neurons(specs), parameters(inputs, specs), steps, batch, threads, inputBytesPerSample);
+    }
+
+    private static long estimate(long neurons, long parameters, int steps, int batch, int threads,
+                                 long inputBytesPerSample) {
+        return satMul(batch, perSample(neurons, steps, inputBytesPerSample))
+                + parameterBytes(parameters, Math.min(threads, batch));
     }
 
     /** What BPTT keeps of one sample: its input and, per neuron and step, {@link #BYTES_PER_NEURON_STEP}. */
     public static long perSample(Network net, int steps, long inputBytesPerSample) {
-        long neuronSteps = 0;
-        for (Layer l : net.layers()) {
-            neuronSteps += (long) steps * l.spec().out();
-        }
-        return neuronSteps * BYTES_PER_NEURON_STEP + inputBytesPerSample;
+        return perSample(neurons(net), steps, inputBytesPerSample);
+    }
+
+    private static long perSample(long neurons, int steps, long inputBytesPerSample) {
+        return satMul(satMul(neurons, steps), BYTES_PER_NEURON_STEP) + inputBytesPerSample;
     }
 
     /**
@@ -53,11 +72,65 @@ public final class MemoryModel {
      * transposed weights both ways.
      */
     public static long parameterBytes(Network net, int chunks) {
+        return parameterBytes(parameters(net), chunks);
+    }
+
+    private static long parameterBytes(long parameters, int chunks) {
+        return satMul(parameters, 4 * (4 + 3L * Math.max(1, chunks)));
+    }
+
+    private static long neurons(Network net) {
+        long n = 0;
+        for (Layer l : net.layers()) {
+            n += l.spec().out();
+        }
+        return n;
+    }
+
+    private static long neurons(List<? extends LayerSpec> specs) {
+        long n = 0;
+        for (LayerSpec s : specs) {
+            n += s.out();
+        }
+        return n;
+    }
+
+    private static long parameters(Network net) {
         long params = 0;
         for (var p : net.parameters().values()) {
             params += p.value().size();
         }
-        return params * 4 * (4 + 3L * Math.max(1, chunks));
+        return params;
+    }
+
+    /** The number of parameters a network of these layers has (what {@code Network.create} will allocate). */
+    public static long parameters(int inputs, List<? extends LayerSpec> specs) {
+        long params = 0;
+        long in = inputs;
+        for (LayerSpec s : specs) {
+            long out = s.out();
+            params += out * in + out;
+            if (s instanceof SpikingSpec sp) {
+                if (sp.recurrent()) {
+                    params += out * out;
+                }
+                params += sp.neuron().learnable().size() * out;
+                if (sp.stp() != null && sp.stp().learnU()) {
+                    params += in;
+                }
+            } else if (s instanceof ReadoutSpec r && r.learnBeta()) {
+                params += out;
+            }
+            in = out;
+        }
+        return params;
+    }
+
+    /** a·b, or Long.MAX_VALUE when that overflows (absurd sizes must be refused, not wrap). */
+    private static long satMul(long a, long b) {
+        long hi = Math.multiplyHigh(a, b);
+        long lo = a * b;
+        return (hi == 0 && lo >= 0) || (hi == -1 && lo < 0) ? lo : Long.MAX_VALUE;
     }
 
     /**
@@ -88,19 +161,35 @@ public final class MemoryModel {
      * without thrashing ({@code maxMemory / REFUSE_RATIO}); {@code batchOption} names the option that sets the batch
      * size, or is null where there is none.
      */
-    public static void require(Network net, int steps, int batch, int threads, long inputBytesPerSample, String batchOption) {
-        long need = estimate(net, steps, batch, threads, inputBytesPerSample);
+    public static void require(Network net, int steps, int batch, int threads, long inputBytesPerSample,
+                               String batchOption) {
+        require(neurons(net), parameters(net), steps, batch, threads, inputBytesPerSample, batchOption);
+    }
+
+    /** {@link #require(Network, int, int, int, long, String)} from the layer specs, before any weight exists. */
+    public static void require(int inputs, List<? extends LayerSpec> specs, int steps, int batch, int threads,
+                               long inputBytesPerSample, String batchOption) {
+        require(neurons(specs), parameters(inputs, specs), steps, batch, threads, inputBytesPerSample, batchOption);
+    }
+
+    private static void require(long neurons, long parameters, int steps, int batch, int threads,
+                                long inputBytesPerSample, String batchOption) {
+        long need = estimate(neurons, parameters, steps, batch, threads, inputBytesPerSample);
         long max = Runtime.getRuntime().maxMemory();
         long usable = (long) (max / REFUSE_RATIO);
         if (need > usable) {
             // at most `threads` chunks whatever the batch: a batch that fits with them fits with fewer
-            long fit = Math.max(0, usable - parameterBytes(net, threads)) / perSample(net, steps, inputBytesPerSample);
+            long fit = Math.max(0, usable - parameterBytes(parameters, threads))
+                    / Math.max(1, perSample(neurons, steps, inputBytesPerSample));
             String fewer = fit >= 1 && batchOption != null
                     ? String.format(Locale.ROOT, "use %s %d (or fewer time steps), or ", batchOption, fit) : "";
+            long heap = heapFor(need);
+            String size = heap >= Long.MAX_VALUE / 2 ? "more memory than any machine has" : "about " + mib(heap)
+                    + " MiB of heap";
             throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "this run needs about %d MiB of heap for a batch of %d but the JVM may use %d MiB; %sgive Java "
+                    "this run needs %s for a batch of %d but the JVM may use %d MiB; %sgive Java "
                             + "more memory (SURGE_JAVA_OPTS=-Xmx%dm)",
-                    mib(heapFor(need)), batch, mib(max), fewer, mib(heapFor(need)) + 1));
+                    size, batch, mib(max), fewer, Math.min(mib(heap) + 1, 1L << 40)));
         }
     }
 

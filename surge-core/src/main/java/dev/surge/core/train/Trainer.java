@@ -38,6 +38,11 @@ import java.util.concurrent.Future;
  * neither depends on batch composition or on where a run was resumed.
  */
 public final class Trainer implements AutoCloseable {
+    /**
+     * The most threads a batch may be split over: far more than any machine's cores, and far fewer than an
+     * operating system's thread limit (100 000 exhausted it, and was then reported as out of memory).
+     */
+    public static final int MAX_THREADS = 256;
 
     /**
      * @param clipNorm global gradient-norm clip, or 0 for none
@@ -57,8 +62,9 @@ public final class Trainer implements AutoCloseable {
             if (batchSize <= 0) {
                 throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
             }
-            if (threads <= 0) {
-                throw new IllegalArgumentException("threads must be positive, got " + threads);
+            if (threads <= 0 || threads > MAX_THREADS) {
+                throw new IllegalArgumentException("threads must be between 1 and " + MAX_THREADS + ", got "
+                        + threads);
             }
             if (!(clipNorm >= 0)) {
                 throw new IllegalArgumentException("gradient clip must be >= 0, got " + clipNorm);
@@ -129,6 +135,11 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
+    /** The number of batches of at most {@code batchSize} samples that {@code samples} make (no int overflow). */
+    public static int batches(int samples, int batchSize) {
+        return (int) ((samples + (long) batchSize - 1) / batchSize);
+    }
+
     /** The sample order of an epoch: a Fisher–Yates shuffle seeded by (seed, epoch). */
     public static int[] permutation(long seed, int epoch, int n) {
         int[] p = new int[n];
@@ -153,12 +164,12 @@ public final class Trainer implements AutoCloseable {
     public Stats trainEpoch(SampleSet data, int epoch, BatchListener listener) {
         checkShape(data);
         int[] order = permutation(cfg.seed(), epoch, data.size());
-        int batches = (data.size() + cfg.batchSize() - 1) / cfg.batchSize();
+        int batches = batches(data.size(), cfg.batchSize());
         Acc acc = new Acc(net.layers().size(), data.steps());
         List<Parameter> params = new ArrayList<>(net.parameters().values());
         for (int bi = 0; bi < batches; bi++) {
-            int from = bi * cfg.batchSize();
-            int to = Math.min(data.size(), from + cfg.batchSize());
+            int from = (int) ((long) bi * cfg.batchSize());
+            int to = (int) Math.min(data.size(), (long) from + cfg.batchSize());
             int[] idx = java.util.Arrays.copyOfRange(order, from, to);
             opt.zeroGrad();
             List<Chunk> chunks = run(data, idx, epoch, true);
@@ -201,8 +212,8 @@ public final class Trainer implements AutoCloseable {
         checkShape(data);
         Acc acc = new Acc(net.layers().size(), data.steps());
         int n = data.size();
-        for (int from = 0; from < n; from += cfg.batchSize()) {
-            int to = Math.min(n, from + cfg.batchSize());
+        for (int from = 0; from < n; from = (int) Math.min(n, (long) from + cfg.batchSize())) {
+            int to = (int) Math.min(n, (long) from + cfg.batchSize());
             int[] idx = new int[to - from];
             for (int i = 0; i < idx.length; i++) {
                 idx[i] = from + i;
@@ -221,8 +232,8 @@ public final class Trainer implements AutoCloseable {
     /** Class predictions for the given samples (by the loss's decoding rule). */
     public int[] predict(SampleSet data, int[] indices) {
         int[] out = new int[indices.length];
-        for (int from = 0; from < indices.length; from += cfg.batchSize()) {
-            int to = Math.min(indices.length, from + cfg.batchSize());
+        for (int from = 0; from < indices.length; from = (int) Math.min(indices.length, (long) from + cfg.batchSize())) {
+            int to = (int) Math.min(indices.length, (long) from + cfg.batchSize());
             int[] idx = java.util.Arrays.copyOfRange(indices, from, to);
             List<Chunk> chunks = run(data, idx, -1, false);
             int k = from;

@@ -222,7 +222,7 @@ public final class Training implements AutoCloseable {
         double trainSeconds = previousSeconds;
         List<TrainingListener.EpochReport> history = new ArrayList<>();
         Stop stop = Stop.COMPLETED;
-        int batches = (int) ((train.size() + (long) batchSize - 1) / batchSize);
+        int batches = Trainer.batches(train.size(), batchSize);
         int epoch = resumedValidation.size();
         for (; epoch < epochs; epoch++) {
             if (stopAfter > 0 && epoch >= stopAfter) {

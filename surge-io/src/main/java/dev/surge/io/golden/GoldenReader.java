@@ -19,6 +19,7 @@ import dev.surge.core.neuron.StpSpec;
 import dev.surge.core.neuron.Synaptic;
 import dev.surge.core.surrogate.Surrogate;
 import dev.surge.core.tensor.Tensor;
+import dev.surge.io.JsonFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -105,8 +106,7 @@ public final class GoldenReader {
         } catch (NoSuchFileException e) {
             throw new GoldenFormatException(src, null, "no such file");
         } catch (JsonProcessingException e) {
-            throw new GoldenFormatException(src, null, "not valid JSON (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + "): " + e.getOriginalMessage());
+            throw new GoldenFormatException(src, null, JsonFiles.problem(e));
         } catch (IOException e) {
             throw new GoldenFormatException(src, null, "cannot read: " + e.getMessage());
         }
@@ -161,6 +161,9 @@ public final class GoldenReader {
         int integer() throws GoldenFormatException {
             if (!node.isIntegralNumber() && !(node.isNumber() && node.asDouble() == Math.rint(node.asDouble()))) {
                 throw err("expected an integer, got " + node);
+            }
+            if (!node.canConvertToInt() || Math.abs(node.asDouble()) > Integer.MAX_VALUE) {
+                throw err("integer " + node + " is out of range");
             }
             return node.asInt();
         }
