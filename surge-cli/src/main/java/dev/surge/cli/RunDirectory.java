@@ -119,8 +119,12 @@ final class RunDirectory {
             String holder = Files.readString(f, StandardCharsets.UTF_8).strip();
             ch.close();
             long parent = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
-            if (holder.equals(Long.toString(parent)) || holder.equals(Long.toString(me))) {
-                return; // our parent, which handed this run to us, or this very process
+            if (holder.equals(Long.toString(parent))) {
+                lender = parent; // our parent handed this run to us and holds the lock while it waits
+                return;
+            }
+            if (holder.equals(Long.toString(me))) {
+                return; // this very process
             }
             throw new IllegalArgumentException("run directory " + dir + " is being written by process "
                     + (holder.isEmpty() ? "(unknown)" : holder) + "; wait for it to finish or stop it first");
@@ -131,6 +135,19 @@ final class RunDirectory {
         LOCKS.add(ch); // kept open, so the lock lasts as long as this process
     }
 
+    /** The PID of the parent process that holds this run's lock for us, or 0. */
+    private long lender;
+
+    /**
+     * Before every write: a child whose parent (the lock's holder) has died no longer owns the run, since another
+     * process may have taken the lock since; it stops at once instead of writing (exit status 143, as for SIGTERM).
+     */
+    private void checkOwner() {
+        if (lender != 0 && ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) != lender) {
+            Runtime.getRuntime().halt(143);
+        }
+    }
+
     private static final List<java.nio.channels.FileChannel> LOCKS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     JsonNode readConfig() throws IOException {
@@ -138,6 +155,7 @@ final class RunDirectory {
     }
 
     void writeConfig(ObjectNode cfg, List<LayerSpec> layers, int inputs) throws IOException {
+        checkOwner();
         AtomicFiles.writeString(dir.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(cfg) + "\n");
         AtomicFiles.writeString(dir.resolve("model.json"),
                 JSON.writerWithDefaultPrettyPrinter().writeValueAsString(ModelJson.toJson(inputs, layers)) + "\n");
@@ -147,6 +165,7 @@ final class RunDirectory {
     void saveEpoch(Network net, Optimizer opt, ObjectNode line, List<ObjectNode> history, double trainSeconds)
             throws IOException {
         StringBuilder sb = new StringBuilder();
+        checkOwner();
         for (ObjectNode h : history) {
             sb.append(JSON.writeValueAsString(h)).append('\n');
         }
@@ -237,10 +256,12 @@ final class RunDirectory {
     }
 
     void writeResult(ObjectNode result) throws IOException {
+        checkOwner();
         AtomicFiles.writeString(dir.resolve("result.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result) + "\n");
     }
 
     void writeBytes(String name, byte[] bytes) throws IOException {
+        checkOwner();
         AtomicFiles.writeAtomically(dir.resolve(name), os -> os.write(bytes));
     }
 }

@@ -633,8 +633,12 @@ final class TrainCommand implements Callable<Integer> {
                 Schedule.parse(c.schedule());
                 c.lossFunction();
                 c.backendEnum();
+                regularizers(c.regularize(), List.of(dev.surge.core.nn.SpikingSpec.lif(1)));
             } catch (IllegalArgumentException e) {
                 throw new FormatException(file, e.getMessage());
+            }
+            if (!DataSplits.NAMES.contains(c.dataset())) {
+                throw new FormatException(file, "field 'dataset': unknown dataset '" + c.dataset() + "'");
             }
             if (!List.of("adam", "adamw", "sgd").contains(c.optimizer())) {
                 throw new FormatException(file, "field 'optimizer': unknown optimizer '" + c.optimizer() + "'");

@@ -129,7 +129,7 @@ public final class ShdReader {
         // file), so every call into it is guarded by catching RuntimeException and naming what was being read.
         HdfFile h5;
         try {
-            h5 = new HdfFile(file);
+            h5 = open(file);
         } catch (RuntimeException e) {
             throw new DataFormatException(file, "not a readable HDF5 file (" + reason(e) + ")", e);
         }
@@ -142,6 +142,23 @@ public final class ShdReader {
             } catch (RuntimeException e) {
                 // Nothing was left open that matters; the data (or the error) is already in hand.
             }
+        }
+    }
+
+    /**
+     * The file memory-mapped, read only (files up to 2 GB, which SHD's and SSC's are): jhdf then reads every block as a
+     * view of the mapping, so a corrupt size field that points past the end of the file fails at once. Read through a
+     * channel instead, jhdf allocates a heap buffer of whatever size a header declares first (2 GB for a 12 KB file in
+     * the fuzz tests).
+     */
+    private static HdfFile open(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size > Integer.MAX_VALUE) {
+            return new HdfFile(file);
+        }
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.READ)) {
+            return HdfFile.fromByteBuffer(ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, size));
         }
     }
 
@@ -181,7 +198,7 @@ public final class ShdReader {
         }
     }
 
-    private static String reason(RuntimeException e) {
+    private static String reason(Exception e) {
         if (e instanceof HdfException && e.getMessage() != null) {
             return e.getMessage();
         }
@@ -209,15 +226,16 @@ public final class ShdReader {
             throw new DataFormatException(file, "sample counts differ: '" + TIMES + "' has " + n + ", '" + UNITS_DATASET
                     + "' has " + unitsInfo.dims()[0] + ", '" + LABELS + "' has " + labelsInfo.dims()[0]);
         }
-        // every sample takes at least one byte of the file, deflated at most 1032:1 (deflate's limit): a header that
-        // declares more is refused as truncated or corrupt before anything of that size is allocated
+        // a sample's spike trains are two objects in HDF5's global heap, which is never compressed, of at least 16
+        // bytes each (SHD has about a kilobyte per sample): a header that declares more samples than a sixteenth of
+        // the file's bytes is refused as truncated or corrupt before anything of that size is read or allocated
         long fileBytes;
         try {
             fileBytes = java.nio.file.Files.size(file);
         } catch (java.io.IOException e) {
             throw new DataFormatException(file, "cannot read its size: " + e.getMessage());
         }
-        if ((double) n > 1032.0 * fileBytes) {
+        if (n > fileBytes / 16) {
             throw new DataFormatException(file, "declares " + n + " samples, more than a file of " + fileBytes
                     + " bytes can hold (truncated or corrupt)");
         }
@@ -304,7 +322,17 @@ public final class ShdReader {
     private static Dataset dataset(HdfFile h5, Path file, String path) throws DataFormatException {
         Node node;
         try {
-            node = h5.getByPath(path);
+            // step by step through the groups' children: on a memory-mapped file jhdf's own message for a missing
+            // path fails ("No backing file")
+            Node at = h5;
+            for (String part : path.split("/")) {
+                Node child = at instanceof io.jhdf.api.Group g ? g.getChildren().get(part) : null;
+                if (child == null) {
+                    throw new DataFormatException(file, "missing dataset '" + path + "'");
+                }
+                at = child;
+            }
+            node = at;
         } catch (HdfInvalidPathException e) {
             throw new DataFormatException(file, "missing dataset '" + path + "'", e);
         } catch (RuntimeException e) {
@@ -325,6 +353,20 @@ public final class ShdReader {
     }
 
     private static Object slice(Path file, Info info, Dataset d, int start, int count) throws DataFormatException {
+        // jhdf allocates count × element size before it looks at the file: refuse an element size that a corrupt
+        // datatype message made larger than the file itself
+        long element;
+        long fileBytes;
+        try {
+            element = d.getDataType().getSize();
+            fileBytes = java.nio.file.Files.size(file);
+        } catch (RuntimeException | java.io.IOException e) {
+            throw new DataFormatException(file, "cannot read dataset '" + info.path() + "' (" + reason(e) + ")", e);
+        }
+        if (element <= 0 || (double) element * count > fileBytes) {
+            throw new DataFormatException(file, "dataset '" + info.path() + "' declares elements of " + element
+                    + " bytes, which " + count + " samples of a file of " + fileBytes + " bytes cannot hold (corrupt)");
+        }
         try {
             return d.getData(new long[] {start}, new int[] {count});
         } catch (RuntimeException e) {

@@ -42,6 +42,9 @@ public final class JsonFiles {
             return n;
         } catch (JsonProcessingException e) {
             throw new FormatException(file, problem(e), e);
+        } catch (IOException e) {
+            // bytes that Jackson's encoding detection cannot decode (e.g. taken for UTF-32)
+            throw new FormatException(file, "not valid JSON: " + e.getMessage(), e);
         }
     }
 
@@ -75,6 +78,8 @@ public final class JsonFiles {
                 n = JSON.readTree(l);
             } catch (JsonProcessingException e) {
                 throw new FormatException(file, "line " + (i + 1) + ": " + problem(e), e);
+            } catch (IOException e) {
+                throw new FormatException(file, "line " + (i + 1) + ": not valid JSON: " + e.getMessage(), e);
             }
             if (n == null || !n.isObject()) {
                 throw new FormatException(file, "line " + (i + 1) + ": expected a JSON object, got " + kind(n));
