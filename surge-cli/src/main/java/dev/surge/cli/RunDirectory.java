@@ -157,6 +157,15 @@ final class RunDirectory {
     void writeConfig(ObjectNode cfg, List<LayerSpec> layers, int inputs) throws IOException {
         checkOwner();
         AtomicFiles.writeString(dir.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(cfg) + "\n");
+        writeModel(layers, inputs);
+    }
+
+    /**
+     * Writes model.json (the architecture every checkpoint carries): at the start of every run, so that a directory
+     * that cannot be written, or a deleted model.json, shows before the first epoch rather than after it.
+     */
+    void writeModel(List<LayerSpec> layers, int inputs) throws IOException {
+        checkOwner();
         AtomicFiles.writeString(dir.resolve("model.json"),
                 JSON.writerWithDefaultPrettyPrinter().writeValueAsString(ModelJson.toJson(inputs, layers)) + "\n");
     }

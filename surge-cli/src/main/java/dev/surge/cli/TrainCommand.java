@@ -214,6 +214,8 @@ final class TrainCommand implements Callable<Integer> {
                 .resume(validation, run.previousSeconds())) {
             if (!resume || !run.hasCheckpoint()) {
                 run.writeConfig(c.toJson(), layers, data.train().inputs());
+            } else {
+                run.writeModel(layers, data.train().inputs());
             }
             Progress[] bar = new Progress[1];
             training.listener(new TrainingListener() {

@@ -192,6 +192,17 @@ class HostileInputTest {
     }
 
     @Test
+    void aDeletedModelJsonIsWrittenAgainWhenTheRunResumes(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("run");
+        assertEquals(0, run(QUICK, "--epochs", "1", "--out", dir.toString()).code());
+        Files.delete(dir.resolve("model.json"));
+        TrainCommandTest.Run r = run(List.of("train", "--resume", "--out", dir.toString(), "--epochs", "2",
+                "--no-plots"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.size(dir.resolve("model.json")) > 0);
+    }
+
+    @Test
     void evalRefusesWeightsThatAreNotFinite(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("run");
         assertEquals(0, run(QUICK, "--epochs", "1", "--out", dir.toString()).code());
