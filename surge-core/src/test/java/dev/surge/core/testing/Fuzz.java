@@ -145,6 +145,14 @@ public final class Fuzz {
         return thrown;
     }
 
+    /** Writes the mutation {@code key} of {@code seeds} to {@code file} (see {@link #mutate}) and returns it. */
+    public static byte[] writeMutation(java.nio.file.Path file, long key, List<byte[]> seeds)
+            throws java.io.IOException {
+        byte[] b = mutate(key, seeds);
+        java.nio.file.Files.write(file, b);
+        return b;
+    }
+
     /** A short printable description of an input, for failure messages. */
     public static String describe(long key, byte[] input) {
         String head = new String(input, 0, Math.min(input.length, 60), StandardCharsets.ISO_8859_1)

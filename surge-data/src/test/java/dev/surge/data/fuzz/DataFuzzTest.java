@@ -73,30 +73,25 @@ class DataFuzzTest {
         }
     }
 
-    static Path write(String name, byte[] b) throws IOException {
-        Path f = DIR.resolve(name);
-        Files.write(f, b);
-        return f;
-    }
 
     @Property
     void idxImages(@ForAll long key) throws IOException {
-        byte[] b = Fuzz.mutate(key, IMAGES);
-        Path f = write("train-images-idx3-ubyte", b);
+        Path f = DIR.resolve("train-images-idx3-ubyte");
+        byte[] b = Fuzz.writeMutation(f, key, IMAGES);
         Fuzz.check(Fuzz.describe(key, b), b.length, () -> Idx.readImages(f), DataFormatException.class);
     }
 
     @Property
     void idxLabels(@ForAll long key) throws IOException {
-        byte[] b = Fuzz.mutate(key, LABELS);
-        Path f = write("train-labels-idx1-ubyte", b);
+        Path f = DIR.resolve("train-labels-idx1-ubyte");
+        byte[] b = Fuzz.writeMutation(f, key, LABELS);
         Fuzz.check(Fuzz.describe(key, b), b.length, () -> Idx.readLabels(f), DataFormatException.class);
     }
 
     @Property
     void shdHdf5(@ForAll long key) throws IOException {
-        byte[] b = Fuzz.mutate(key, HDF5);
-        Path f = write("shd_train.h5", b);
+        Path f = DIR.resolve("shd_train.h5");
+        byte[] b = Fuzz.writeMutation(f, key, HDF5);
         // jhdf churns through temporary buffers on some corrupt B-trees (up to 2.1 GB in all for a 12 KB file, with
         // never more than 64 MB live: such a file reads to a clean error under -Xmx64m), so the bound on all bytes
         // allocated is wider here; the -Pfuzz heap cap still catches a single large allocation
@@ -105,8 +100,8 @@ class DataFuzzTest {
 
     @Property
     void nmnistEvents(@ForAll long key) throws IOException {
-        byte[] b = Fuzz.mutate(key, NMNIST);
-        Path f = write("00001.bin", b);
+        Path f = DIR.resolve("00001.bin");
+        byte[] b = Fuzz.writeMutation(f, key, NMNIST);
         Fuzz.check(Fuzz.describe(key, b), b.length, () -> NMnistReader.readEvents(f), DataFormatException.class);
     }
 }

@@ -66,30 +66,25 @@ class ParserFuzzTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    static Path write(String name, byte[] b) throws IOException {
-        Path f = DIR.resolve(name);
-        Files.write(f, b);
-        return f;
-    }
 
     @Property
     void goldenCases(@ForAll long key) throws IOException {
-        byte[] b = Fuzz.mutate(key, GOLDEN);
-        Path f = write("case.json", b);
+        Path f = DIR.resolve("case.json");
+        byte[] b = Fuzz.writeMutation(f, key, GOLDEN);
         Fuzz.check(Fuzz.describe(key, b), b.length, () -> GoldenReader.read(f), GoldenFormatException.class);
     }
 
     @Property
     void modelFiles(@ForAll long key) throws IOException {
-        byte[] b = Fuzz.mutate(key, MODELS);
-        Path f = write("model.json", b);
+        Path f = DIR.resolve("model.json");
+        byte[] b = Fuzz.writeMutation(f, key, MODELS);
         Fuzz.check(Fuzz.describe(key, b), b.length, () -> GoldenReader.readModel(f), GoldenFormatException.class);
     }
 
     @Property
     void safetensors(@ForAll long key) throws IOException {
-        byte[] b = Fuzz.mutate(key, SAFETENSORS);
-        Path f = write("x.safetensors", b);
+        Path f = DIR.resolve("x.safetensors");
+        byte[] b = Fuzz.writeMutation(f, key, SAFETENSORS);
         Fuzz.check(Fuzz.describe(key, b), b.length, () -> {
             Safetensors.read(f);
             Safetensors.readMetadata(f);
@@ -98,8 +93,8 @@ class ParserFuzzTest {
 
     @Property
     void runJsonFiles(@ForAll long key) throws IOException {
-        byte[] b = Fuzz.mutate(key, RUN_JSON);
-        Path f = write("run.json", b);
+        Path f = DIR.resolve("run.json");
+        byte[] b = Fuzz.writeMutation(f, key, RUN_JSON);
         Fuzz.check(Fuzz.describe(key, b), b.length, () -> JsonFiles.readObject(f), FormatException.class);
         Fuzz.check(Fuzz.describe(key, b), b.length, () -> JsonFiles.readObjectLines(f), FormatException.class);
     }
