@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code surge} command. */
 @Command(name = "surge", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Train spiking neural networks with surrogate gradients.",
-        subcommands = {TrainCommand.class, EvalCommand.class, GoldenCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvalCommand.class, GoldenCommand.class, BenchCommand.class,
+                EstimatorsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

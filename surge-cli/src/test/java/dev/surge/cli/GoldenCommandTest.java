@@ -48,9 +48,9 @@ class GoldenCommandTest {
         Run r = run("golden", CASES.toString());
         assertEquals(0, r.code(), r.out() + r.err());
         List<String> lines = r.outLines();
-        assertEquals(31, lines.size(), r.out());
-        assertTrue(lines.subList(0, 30).stream().allMatch(l -> l.startsWith("PASS ")), r.out());
-        assertEquals("30 passed, 0 failed", lines.get(30));
+        assertEquals(36, lines.size(), r.out());
+        assertTrue(lines.subList(0, 35).stream().allMatch(l -> l.startsWith("PASS ")), r.out());
+        assertEquals("35 passed, 0 failed", lines.get(35));
         assertTrue(r.errLines().isEmpty(), r.err());
     }
 
@@ -69,6 +69,25 @@ class GoldenCommandTest {
                 lines.get(0));
         assertEquals("PASS alif", lines.get(1));
         assertEquals("1 passed, 1 failed", lines.get(2));
+    }
+
+    @Test
+    void aWrongExpectedGradientOfAStochasticCaseFails(@TempDir Path dir) throws Exception {
+        ObjectNode c = readCase("stochastic_recurrent.json");
+        c.put("name", "stochastic_wrong");
+        ArrayNode data = (ArrayNode) c.at("/expected/expected_grads/layers.0.V/data");
+        data.set(0, data.get(0).asDouble() * 1.05 + 1e-3);
+        Path f = write(dir, "wrong.json", c);
+        Run r = run("golden", f.toString());
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.outLines().get(0).startsWith("FAIL stochastic_wrong: ")
+                && r.outLines().get(0).contains("expected gradient of layers.0.V: relative error "), r.out());
+        ObjectNode bad = readCase("stochastic_lif_readout.json");
+        ((ObjectNode) bad.at("/layers/0/stochastic")).put("noise", "gauss");
+        Path g = write(dir, "bad_noise.json", bad);
+        Run rb = run("golden", g.toString());
+        assertEquals(2, rb.code(), rb.out() + rb.err());
+        assertLine(rb.errLines(), g, "field 'layers[0].stochastic.noise': stochastic: unknown noise 'gauss'");
     }
 
     @Test

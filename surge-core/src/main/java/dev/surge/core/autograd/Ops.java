@@ -243,6 +243,29 @@ public final class Ops {
         return unary(x, v -> v > 0 ? 1f : 0f, (v, y) -> s.derivative(v));
     }
 
+    /**
+     * An op whose forward value and local derivative are given element by element: the result is {@code value},
+     * and the gradient reaching {@code x} is {@code g·derivative}. This is how a sampled spike is made: the draw
+     * forward, a chosen derivative (escape noise, straight-through) backward.
+     */
+    public static Var given(Var x, Tensor value, float[] derivative) {
+        if (!java.util.Arrays.equals(value.shape(), x.shape()) || derivative.length != value.size()) {
+            throw new IllegalArgumentException("given: value " + java.util.Arrays.toString(value.shape())
+                    + " and " + derivative.length + " derivatives for an input of shape "
+                    + java.util.Arrays.toString(x.shape()));
+        }
+        return x.tape().record(value, g -> {
+            if (!x.requiresGrad()) {
+                return;
+            }
+            float[] gx = x.gradData();
+            float[] gs = g.data();
+            for (int i = 0; i < derivative.length; i++) {
+                gx[i] += gs[i] * derivative[i];
+            }
+        }, x);
+    }
+
     static float sigmoid(float v) {
         return (float) (1.0 / (1.0 + Math.exp(-v)));
     }

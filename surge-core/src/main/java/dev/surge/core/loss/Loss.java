@@ -27,6 +27,12 @@ public sealed interface Loss {
     /** The scalar loss. */
     Var apply(Var out, Targets targets);
 
+    /**
+     * Each sample's loss {@code [B]}, whose mean over the batch is {@link #apply}: what a score-function estimator
+     * weights each sample's log-probability by, and what an exact expectation sums per spike pattern.
+     */
+    Var perSample(Var out, Targets targets);
+
     /** The name used in configs and case files. */
     String name();
 
@@ -37,6 +43,11 @@ public sealed interface Loss {
         @Override
         public Var apply(Var out, Targets y) {
             return out.max(0, false).crossEntropy(y.classes());
+        }
+
+        @Override
+        public Var perSample(Var out, Targets y) {
+            return crossEntropyRows(out.max(0, false), y.classes());
         }
 
         @Override
@@ -52,6 +63,11 @@ public sealed interface Loss {
         }
 
         @Override
+        public Var perSample(Var out, Targets y) {
+            return crossEntropyRows(out.mean(0, false), y.classes());
+        }
+
+        @Override
         public String name() {
             return "ce_mean_membrane";
         }
@@ -64,6 +80,11 @@ public sealed interface Loss {
         }
 
         @Override
+        public Var perSample(Var out, Targets y) {
+            return crossEntropyRows(out.sum(0, false), y.classes());
+        }
+
+        @Override
         public String name() {
             return "ce_count";
         }
@@ -72,6 +93,15 @@ public sealed interface Loss {
     record MseCount(float onRate, float offRate) implements Loss {
         @Override
         public Var apply(Var out, Targets y) {
+            return errors(out, y).mean();
+        }
+
+        @Override
+        public Var perSample(Var out, Targets y) {
+            return errors(out, y).mean(1, false);
+        }
+
+        private Var errors(Var out, Targets y) {
             int[] sh = out.shape();
             int b = sh[1];
             int c = sh[2];
@@ -81,7 +111,7 @@ public sealed interface Loss {
             for (int i = 0; i < b; i++) {
                 target.data()[i * c + cls[i]] = onRate * sh[0];
             }
-            return out.sum(0, false).sub(out.tape().constant(target)).square().mean();
+            return out.sum(0, false).sub(out.tape().constant(target)).square();
         }
 
         @Override
@@ -97,6 +127,11 @@ public sealed interface Loss {
         }
 
         @Override
+        public Var perSample(Var out, Targets y) {
+            return crossEntropyRows(firstSpikeTimes(out).neg(), y.classes());
+        }
+
+        @Override
         public String name() {
             return "ce_first_spike";
         }
@@ -105,6 +140,19 @@ public sealed interface Loss {
     record TemporalMargin(float margin) implements Loss {
         @Override
         public Var apply(Var out, Targets y) {
+            Var hinge = hinges(out, y);
+            int[] sh = hinge.shape();
+            return hinge.sum().mul(1f / (sh[0] * (sh[1] - 1)));
+        }
+
+        @Override
+        public Var perSample(Var out, Targets y) {
+            Var hinge = hinges(out, y);
+            return hinge.sum(1, false).mul(1f / (hinge.shape()[1] - 1));
+        }
+
+        /** {@code relu(t_first[y] − t_first[k] + margin)} for the wrong classes, 0 for the right one: {@code [B, C]}. */
+        private Var hinges(Var out, Targets y) {
             Var tf = firstSpikeTimes(out);
             int[] sh = tf.shape();
             int b = sh[0];
@@ -122,8 +170,7 @@ public sealed interface Loss {
             }
             var tape = out.tape();
             Var right = tf.mul(tape.constant(onehot)).sum(1, true);
-            Var hinge = right.sub(tf).add(margin).relu().mul(tape.constant(wrong));
-            return hinge.sum().mul(1f / (b * (c - 1)));
+            return right.sub(tf).add(margin).relu().mul(tape.constant(wrong));
         }
 
         @Override
@@ -135,6 +182,18 @@ public sealed interface Loss {
     record VanRossum(float gamma) implements Loss {
         @Override
         public Var apply(Var out, Targets y) {
+            int[] sh = out.shape();
+            return squaredTraces(out, y).sum().mul(1f / ((float) sh[0] * sh[1] * sh[2]));
+        }
+
+        @Override
+        public Var perSample(Var out, Targets y) {
+            int[] sh = out.shape();
+            return squaredTraces(out, y).sum(1, false).mul(1f / ((float) sh[0] * sh[2]));
+        }
+
+        /** {@code Σ_t d_t²} per sample and channel, {@code [B, C]}. */
+        private Var squaredTraces(Var out, Targets y) {
             int[] sh = out.shape();
             if (y.spikes() == null) {
                 throw new IllegalArgumentException("van_rossum needs target spikes of shape " + Arrays.toString(sh));
@@ -149,10 +208,10 @@ public sealed interface Loss {
             for (int t = 0; t < sh[0]; t++) {
                 Var e = diff.select(0, t);
                 d = d == null ? e : d.mul(gamma).add(e);
-                Var sq = d.square().sum();
+                Var sq = d.square();
                 total = total == null ? sq : total.add(sq);
             }
-            return total.mul(1f / ((float) sh[0] * sh[1] * sh[2]));
+            return total;
         }
 
         @Override
@@ -178,6 +237,17 @@ public sealed interface Loss {
             notYet = notYet == null ? silent : notYet.mul(silent);
         }
         return acc.add(notYet.mul((float) (steps + 1)));
+    }
+
+    /** Cross-entropy of each row of {@code logits [B, C]} against its class: {@code [B]}. */
+    private static Var crossEntropyRows(Var logits, int[] cls) {
+        int[] sh = logits.shape();
+        checkClasses(cls, sh[0], sh[1]);
+        Tensor onehot = Tensor.zeros(sh[0], sh[1]);
+        for (int i = 0; i < sh[0]; i++) {
+            onehot.data()[i * sh[1] + cls[i]] = 1f;
+        }
+        return logits.logSoftmax(1).mul(logits.tape().constant(onehot)).sum(1, false).neg();
     }
 
     private static void checkClasses(int[] cls, int b, int c) {

@@ -12,11 +12,23 @@ public sealed interface Regularizer {
     /** The penalty, given every layer's output. */
     Var apply(List<Var> layerOutputs);
 
+    /**
+     * Each sample's share {@code [B]} of the penalty, whose batch mean is {@link #apply}.
+     *
+     * @throws IllegalArgumentException when the penalty is not a mean of per-sample terms
+     */
+    Var perSample(List<Var> layerOutputs);
+
     /** {@code weight · mean_i(rate_i)}. */
     record RateL1(int layer, float weight) implements Regularizer {
         @Override
         public Var apply(List<Var> outs) {
             return rates(outs, layer).mean().mul(weight);
+        }
+
+        @Override
+        public Var perSample(List<Var> outs) {
+            return output(outs, layer).mean(0, false).mean(1, false).mul(weight);
         }
     }
 
@@ -26,14 +38,23 @@ public sealed interface Regularizer {
         public Var apply(List<Var> outs) {
             return rates(outs, layer).add(-targetRate).square().mean().mul(weight);
         }
+
+        @Override
+        public Var perSample(List<Var> outs) {
+            throw new IllegalArgumentException("homeostasis penalises the batch's mean rate, which is not a sum of "
+                    + "per-sample terms; use rate_l1 with this estimator");
+        }
     }
 
     private static Var rates(List<Var> outs, int layer) {
+        return output(outs, layer).mean(0, false).mean(0, false);
+    }
+
+    private static Var output(List<Var> outs, int layer) {
         if (layer < 0 || layer >= outs.size()) {
             throw new IllegalArgumentException("regulariser on layer " + layer + " but the network has "
                     + outs.size() + " layers");
         }
-        Var s = outs.get(layer);
-        return s.mean(0, false).mean(0, false);
+        return outs.get(layer);
     }
 }

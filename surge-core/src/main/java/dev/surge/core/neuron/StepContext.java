@@ -16,15 +16,17 @@ public final class StepContext {
     private final SpikeFunction spikes;
     private final RandomStream random;
     private final boolean training;
+    private final EscapeNoise noise;
     private final int step;
 
     private StepContext(Surrogate surrogate, Map<String, Var> params, SpikeFunction spikes, RandomStream random,
-                        boolean training, int step) {
+                        boolean training, EscapeNoise noise, int step) {
         this.surrogate = surrogate;
         this.params = params;
         this.spikes = spikes;
         this.random = random;
         this.training = training;
+        this.noise = noise;
         this.step = step;
     }
 
@@ -40,7 +42,7 @@ public final class StepContext {
             throw new IllegalArgumentException("step context: surrogate, params, spike function and random stream "
                     + "are required");
         }
-        return new StepContext(surrogate, Map.copyOf(params), spikes, random, training, 0);
+        return new StepContext(surrogate, Map.copyOf(params), spikes, random, training, null, 0);
     }
 
     /** A context with no learnt parameters, Heaviside spikes, training mode and a stream seeded with 0. */
@@ -50,12 +52,17 @@ public final class StepContext {
 
     /** The same context at time step {@code t}. */
     public StepContext at(int t) {
-        return new StepContext(surrogate, params, spikes, random, training, t);
+        return new StepContext(surrogate, params, spikes, random, training, noise, t);
     }
 
     /** The same context with another spike function. */
     public StepContext withSpikes(SpikeFunction f) {
-        return new StepContext(surrogate, params, f, random, training, step);
+        return new StepContext(surrogate, params, f, random, training, noise, step);
+    }
+
+    /** The same context for a stochastic layer with escape noise {@code n} (null: deterministic). */
+    public StepContext withNoise(EscapeNoise n) {
+        return new StepContext(surrogate, params, spikes, random, training, n, step);
     }
 
     /** Spikes for the distance to threshold {@code h}, by this context's spike function. */
@@ -70,6 +77,11 @@ public final class StepContext {
 
     public Surrogate surrogate() {
         return surrogate;
+    }
+
+    /** The layer's escape noise, or null when its neurons fire deterministically. */
+    public EscapeNoise noise() {
+        return noise;
     }
 
     public RandomStream random() {

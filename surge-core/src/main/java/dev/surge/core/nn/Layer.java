@@ -125,7 +125,8 @@ public final class Layer {
         if (ctx.backend() == Backend.FUSED && s.fusable() && ctx.spikes() == SpikeFunction.HEAVISIDE) {
             return Fused.forward(model, s.surrogate(), currents, v, learnt);
         }
-        StepContext step = StepContext.of(s.surrogate(), learnt, ctx.spikes(), ctx.random(), ctx.training());
+        StepContext step = StepContext.of(s.surrogate(), learnt, ctx.spikes(), ctx.random(), ctx.training())
+                .withNoise(s.stochastic());
         return SpikingDynamics.run(model, currents, v, step);
     }
 }

@@ -1,5 +1,6 @@
 package dev.surge.core.nn;
 
+import dev.surge.core.neuron.EscapeNoise;
 import dev.surge.core.neuron.Fused;
 import dev.surge.core.neuron.Lif;
 import dev.surge.core.neuron.NeuronModel;
@@ -17,9 +18,10 @@ import dev.surge.core.surrogate.Surrogate;
  * @param surrogate the surrogate derivative of the spike
  * @param recurrent whether the layer has recurrent weights {@code V [out, out]}
  * @param stp       short-term plasticity on the input, or null
+ * @param stochastic escape noise ({@code s_t ~ Bernoulli(sig(k·(v_t − θ_t)))}), or null for deterministic spikes
  */
-public record SpikingSpec(int out, NeuronModel<?> neuron, Surrogate surrogate, boolean recurrent, StpSpec stp)
-        implements LayerSpec {
+public record SpikingSpec(int out, NeuronModel<?> neuron, Surrogate surrogate, boolean recurrent, StpSpec stp,
+                          EscapeNoise stochastic) implements LayerSpec {
 
     public SpikingSpec {
         if (out <= 0) {
@@ -28,6 +30,11 @@ public record SpikingSpec(int out, NeuronModel<?> neuron, Surrogate surrogate, b
         if (neuron == null || surrogate == null) {
             throw new IllegalArgumentException("spiking layer: neuron model and surrogate are required");
         }
+    }
+
+    /** A deterministic layer. */
+    public SpikingSpec(int out, NeuronModel<?> neuron, Surrogate surrogate, boolean recurrent, StpSpec stp) {
+        this(out, neuron, surrogate, recurrent, stp, null);
     }
 
     /** {@link Lif#DEFAULT} neurons (β = 0.9, θ = 1, subtract reset detached), fast_sigmoid(25), feed-forward. */
@@ -41,27 +48,35 @@ public record SpikingSpec(int out, NeuronModel<?> neuron, Surrogate surrogate, b
     }
 
     public SpikingSpec withNeuron(NeuronModel<?> model) {
-        return new SpikingSpec(out, model, surrogate, recurrent, stp);
+        return new SpikingSpec(out, model, surrogate, recurrent, stp, stochastic);
     }
 
     public SpikingSpec withOut(int n) {
-        return new SpikingSpec(n, neuron, surrogate, recurrent, stp);
+        return new SpikingSpec(n, neuron, surrogate, recurrent, stp, stochastic);
     }
 
     public SpikingSpec withSurrogate(Surrogate s) {
-        return new SpikingSpec(out, neuron, s, recurrent, stp);
+        return new SpikingSpec(out, neuron, s, recurrent, stp, stochastic);
     }
 
     public SpikingSpec withRecurrent(boolean r) {
-        return new SpikingSpec(out, neuron, surrogate, r, stp);
+        return new SpikingSpec(out, neuron, surrogate, r, stp, stochastic);
     }
 
     public SpikingSpec withStp(StpSpec s) {
-        return new SpikingSpec(out, neuron, surrogate, recurrent, s);
+        return new SpikingSpec(out, neuron, surrogate, recurrent, s, stochastic);
     }
 
-    /** Whether a fused whole-sequence kernel implements this layer's neuron model ({@link Fused#supports}). */
+    /** The same layer with escape noise {@code n} (null: deterministic). */
+    public SpikingSpec withStochastic(EscapeNoise n) {
+        return new SpikingSpec(out, neuron, surrogate, recurrent, stp, n);
+    }
+
+    /**
+     * Whether a fused whole-sequence kernel implements this layer: deterministic spikes and a neuron model that
+     * {@link Fused#supports}.
+     */
     public boolean fusable() {
-        return Fused.supports(neuron);
+        return stochastic == null && Fused.supports(neuron);
     }
 }

@@ -24,4 +24,13 @@ public record Objective(Loss loss, List<Regularizer> regularizers) {
         }
         return l;
     }
+
+    /** Each sample's objective {@code [B]}; its batch mean is {@link #apply}. */
+    public Var perSample(Network.Pass pass, Targets targets) {
+        Var l = loss.perSample(pass.output(), targets);
+        for (Regularizer r : regularizers) {
+            l = l.add(r.perSample(pass.outputs()));
+        }
+        return l;
+    }
 }

@@ -20,6 +20,19 @@ public record GoldenCase(String source, String name, int steps, int batch, int i
                          Expected expected) {
 
     /**
+     * Whether some spiking layer has escape noise: then {@link Expected#loss} and {@link Expected#grads} are the
+     * exact expected loss and its gradient (FORMAT.md, "Stochastic cases").
+     */
+    public boolean stochastic() {
+        for (LayerSpec l : layers) {
+            if (l instanceof dev.surge.core.nn.SpikingSpec s && s.stochastic() != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * An optimizer run: {@code steps} full steps on the same batch.
      *
      * @param type adam, adamw or sgd

@@ -11,6 +11,7 @@ import dev.surge.core.nn.ReadoutSpec;
 import dev.surge.core.nn.SpikingSpec;
 import dev.surge.core.neuron.AdEx;
 import dev.surge.core.neuron.Alif;
+import dev.surge.core.neuron.EscapeNoise;
 import dev.surge.core.neuron.Izhikevich;
 import dev.surge.core.neuron.Lif;
 import dev.surge.core.neuron.NeuronModel;
@@ -43,16 +44,19 @@ public final class GoldenReader {
     private static final Set<String> TOP = Set.of("name", "seed", "T", "B", "inputs", "input", "layers", "params",
             "loss", "regularizers", "optimizer", "input_grad", "input_kind", "expected", "description", "comment");
     private static final Set<String> SPIKING = Set.of("type", "out", "beta", "threshold", "reset", "detach_reset",
-            "surrogate", "recurrent", "learn_beta", "learn_threshold", "refractory", "alpha", "rho", "adapt", "stp");
+            "surrogate", "recurrent", "learn_beta", "learn_threshold", "refractory", "alpha", "rho", "adapt", "stp",
+            "stochastic");
     private static final Set<String> READOUT = Set.of("type", "out", "beta", "learn_beta");
     private static final Set<String> IZHIKEVICH = Set.of("type", "out", "a", "b", "c", "d", "v_peak", "dt",
-            "detach_reset", "surrogate", "recurrent", "stp");
+            "detach_reset", "surrogate", "recurrent", "stp", "stochastic");
     private static final Set<String> ADEX = Set.of("type", "out", "tau_m", "tau_w", "a", "b", "delta_t", "v_t",
-            "v_reset", "v_peak", "dt", "detach_reset", "surrogate", "recurrent", "stp");
+            "v_reset", "v_peak", "dt", "detach_reset", "surrogate", "recurrent", "stp", "stochastic");
     /** Every layer type a case or model file may name. */
     public static final String LAYER_TYPES = "lif, if, synaptic, alif, izhikevich, adex, li";
     private static final Set<String> EXPECTED = Set.of("loss", "grads", "input_grad", "spike_counts",
             "output_sum_over_time", "optimizer", "min_margin");
+    /** The expected results of a stochastic case: the exact expectation and its gradient. */
+    private static final Set<String> EXPECTED_STOCHASTIC = Set.of("expected_loss", "expected_grads");
 
     private GoldenReader() {
     }
@@ -358,6 +362,14 @@ public final class GoldenReader {
         boolean inputGrad = c.optBool("input_grad", false);
 
         F ex = c.get("expected").obj();
+        boolean stochastic = false;
+        for (LayerSpec l : layers) {
+            stochastic |= l instanceof SpikingSpec s && s.stochastic() != null;
+        }
+        if (stochastic) {
+            return stochasticCase(src, c, name, steps, batch, inputs, input, layers, params, loss,
+                    new Targets(classes, targetSpikes), regs, opt, inputGrad, ex, wanted);
+        }
         ex.onlyKeys(EXPECTED);
         double expLoss = ex.get("loss").number();
         F gf = ex.get("grads").obj();
@@ -417,6 +429,37 @@ public final class GoldenReader {
         return new GoldenCase(src, name, steps, batch, inputs, input, List.copyOf(layers), params, loss,
                 new Targets(classes, targetSpikes), List.copyOf(regs), opt, inputGrad,
                 new GoldenCase.Expected(expLoss, grads, expInputGrad, counts, osot, losses, after, minMargin));
+    }
+
+    /** A case with stochastic layers: its {@code expected} holds the exact expectation and gradient instead. */
+    private static GoldenCase stochasticCase(String src, F c, String name, int steps, int batch, int inputs,
+                                             Tensor input, List<LayerSpec> layers, Map<String, Tensor> params,
+                                             Loss loss, Targets targets, List<Regularizer> regs,
+                                             GoldenCase.OptimizerSpec opt, boolean inputGrad, F ex,
+                                             Map<String, int[]> wanted) throws GoldenFormatException {
+        if (opt != null) {
+            throw c.get("optimizer").err("a case with stochastic layers cannot have an optimizer run");
+        }
+        if (inputGrad) {
+            throw c.get("input_grad").err("a case with stochastic layers has no input gradient");
+        }
+        for (Regularizer r : regs) {
+            if (!(r instanceof Regularizer.RateL1)) {
+                throw c.get("regularizers").err("a case with stochastic layers may only use rate_l1 (a mean of "
+                        + "per-sample terms)");
+            }
+        }
+        ex.onlyKeys(EXPECTED_STOCHASTIC);
+        double expLoss = ex.get("expected_loss").number();
+        F gf = ex.get("expected_grads").obj();
+        Map<String, Tensor> grads = new LinkedHashMap<>();
+        for (var e : wanted.entrySet()) {
+            grads.put(e.getKey(), gf.get(e.getKey()).tensor(e.getValue()));
+        }
+        gf.onlyKeys(wanted.keySet());
+        return new GoldenCase(src, name, steps, batch, inputs, input, List.copyOf(layers), params, loss, targets,
+                List.copyOf(regs), null, false,
+                new GoldenCase.Expected(expLoss, grads, null, null, null, null, null, null));
     }
 
     /** Accepts either {@code {"shape", "data"}} or a nested array of the given shape. */
@@ -494,6 +537,15 @@ public final class GoldenReader {
         };
         SpikingSpec s = SpikingSpec.of(out, model).withSurrogate(surrogate(l))
                 .withRecurrent(l.optBool("recurrent", false));
+        if (l.has("stochastic")) {
+            F st = l.get("stochastic").obj();
+            st.onlyKeys(Set.of("noise", "scale"));
+            try {
+                s = s.withStochastic(EscapeNoise.of(st.get("noise").text(), (float) st.get("scale").number()));
+            } catch (IllegalArgumentException e) {
+                throw (e.getMessage().contains("scale") ? st.get("scale") : st.get("noise")).err(e.getMessage());
+            }
+        }
         if (l.has("stp")) {
             F st = l.get("stp").obj();
             st.onlyKeys(Set.of("U", "tau_f", "tau_d", "dt", "learn_U"));

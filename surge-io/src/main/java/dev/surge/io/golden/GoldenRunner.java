@@ -2,6 +2,7 @@ package dev.surge.io.golden;
 
 import dev.surge.core.autograd.Tape;
 import dev.surge.core.autograd.Var;
+import dev.surge.core.estimate.ExactGradient;
 import dev.surge.core.loss.Regularizer;
 import dev.surge.core.nn.Backend;
 import dev.surge.core.nn.Network;
@@ -10,6 +11,7 @@ import dev.surge.core.optim.Adam;
 import dev.surge.core.optim.Optimizer;
 import dev.surge.core.optim.Sgd;
 import dev.surge.core.tensor.Tensor;
+import dev.surge.core.train.Objective;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -62,6 +64,9 @@ public final class GoldenRunner {
         List<String> fails = new ArrayList<>();
         GoldenCase.Expected ex = c.expected();
         Network net = build(c);
+        if (c.stochastic()) {
+            return stochastic(c, net, fails);
+        }
         Pass p = pass(c, net, backend, threads);
 
         double lossErr = relErr(p.loss(), ex.loss());
@@ -120,6 +125,39 @@ public final class GoldenRunner {
         }
         if (c.optimizer() != null) {
             optimizerRun(c, backend, threads, fails);
+        }
+        return new Result(c.name(), List.copyOf(fails), worst);
+    }
+
+    /**
+     * A stochastic case: the exact expected loss and gradient by enumeration ({@link ExactGradient}), against the
+     * reference within the same tolerances. The backend and thread count do not enter: the enumeration runs the
+     * composed path.
+     */
+    private static Result stochastic(GoldenCase c, Network net, List<String> fails) {
+        ExactGradient.Result r = ExactGradient.compute(net, c.input(), c.targets(),
+                new Objective(c.loss(), c.regularizers()));
+        double lossErr = relErr(r.expectedLoss(), c.expected().loss());
+        if (!(lossErr <= LOSS_TOL)) {
+            fails.add(String.format(Locale.ROOT, "expected loss %.9g vs %.9g (relative error %.2e > %.0e)",
+                    r.expectedLoss(), c.expected().loss(), lossErr, LOSS_TOL));
+        }
+        double worst = 0;
+        for (var e : c.expected().grads().entrySet()) {
+            double[] g = r.grads().get(e.getKey());
+            float[] want = e.getValue().data();
+            double d = 0;
+            double n = 0;
+            for (int i = 0; i < want.length; i++) {
+                d += (g[i] - want[i]) * (g[i] - want[i]);
+                n += (double) want[i] * want[i];
+            }
+            double err = Math.sqrt(d) / Math.max(Math.sqrt(n), 1e-12);
+            worst = Math.max(worst, Double.isNaN(err) ? Double.POSITIVE_INFINITY : err);
+            if (!(err <= GRAD_TOL)) {
+                fails.add(String.format(Locale.ROOT, "expected gradient of %s: relative error %.2e > %.0e",
+                        e.getKey(), err, GRAD_TOL));
+            }
         }
         return new Result(c.name(), List.copyOf(fails), worst);
     }

@@ -78,6 +78,11 @@ public final class ModelJson {
             ObjectNode sur = o.putObject("surrogate");
             sur.put("name", s.surrogate().name());
             sur.put("scale", s.surrogate().scale());
+            if (s.stochastic() != null) {
+                ObjectNode sto = o.putObject("stochastic");
+                sto.put("noise", s.stochastic().noise());
+                sto.put("scale", s.stochastic().scale());
+            }
             if (s.recurrent()) {
                 o.put("recurrent", true);
             }

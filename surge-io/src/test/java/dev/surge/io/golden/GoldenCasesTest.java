@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every reference case from {@code shared/golden/cases} (copied into the test resources) reproduces within
  * FORMAT.md's tolerances, on the fused kernels and on the composed reference path, with the batch in one piece and
  * split over two threads as the trainer splits it. The surefire executions repeat this with the Java GEMM and with
- * every spike product forced dense, then event-driven.
+ * every spike product forced dense, then event-driven. Stochastic cases check the exact expected loss and gradient
+ * (enumeration over every spike pattern), which does not depend on the backend or the split.
  */
 class GoldenCasesTest {
 
@@ -50,8 +51,10 @@ class GoldenCasesTest {
     }
 
     @Test
-    void allThirtyPublicCasesArePresent() throws Exception {
-        assertEquals(30, files().size(), "expected the 30 public cases in the test resources");
+    void allThirtyFivePublicCasesArePresent() throws Exception {
+        assertEquals(35, files().size(), "expected the 35 public cases in the test resources");
+        assertEquals(5, files().stream().filter(f -> f.getFileName().toString().startsWith("stochastic_")).count(),
+                "expected the 5 stochastic cases");
     }
 
     @ParameterizedTest(name = "{0} [{1}, {2} threads]")

@@ -1,0 +1,104 @@
+package dev.surge.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code surge estimators}: JSON lines, the table and its plot, and one clear line for every kind of bad input. */
+class EstimatorsCommandTest {
+    private static final Path CASE = GoldenCommandTest.CASES.resolve("stochastic_two_layers_count.json");
+
+    @Test
+    void jsonLinesHaveEveryFieldAndReinforceApproachesTheExactGradient() throws Exception {
+        var r = GoldenCommandTest.run("estimators", CASE.toString(), "--samples", "3000", "--seed", "4", "--json");
+        assertEquals(0, r.code(), r.out() + r.err());
+        List<JsonNode> lines = new ArrayList<>();
+        for (String l : r.outLines()) {
+            lines.add(GoldenCommandTest.JSON.readTree(l));
+        }
+        assertEquals(7, lines.size(), r.out());
+        for (JsonNode n : lines) {
+            for (String f : List.of("case", "estimator", "samples", "cosine", "relative_error", "reference", "variance",
+                    "ms_per_sample", "gradient")) {
+                assertTrue(n.has(f), f + " missing in " + n);
+            }
+            assertEquals("stochastic_two_layers_count", n.get("case").asText());
+            assertEquals("exact", n.get("reference").asText());
+            assertEquals(4, n.get("gradient").size(), n.toString());
+            assertEquals(12, n.get("gradient").get("layers.0.W").size());
+        }
+        assertEquals(1.0, lines.get(0).get("cosine").asDouble(), 1e-12);
+        JsonNode rb = lines.get(6);
+        assertEquals("reinforce_baseline", rb.get("estimator").asText());
+        assertTrue(rb.get("cosine").asDouble() > 0.99, rb.toString());
+        assertTrue(rb.get("variance").asDouble() > 0, rb.toString());
+        assertEquals(0.0, lines.get(1).get("variance").asDouble(), 0.0, "surrogate is deterministic");
+    }
+
+    @Test
+    void tableModeWritesAPlotPerCase(@TempDir Path dir) {
+        var r = GoldenCommandTest.run("estimators", CASE.toString(), "--samples", "50", "--estimators",
+                "exact,straight_through", "--plot-dir", dir.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.outLines().get(0).startsWith("case"), r.out());
+        assertTrue(r.outLines().get(2).contains("straight_through"), r.out());
+        assertTrue(Files.isRegularFile(dir.resolve("estimators_stochastic_two_layers_count.png")), r.out());
+    }
+
+    @Test
+    void badInputGetsOneLineAndExitTwo(@TempDir Path dir) throws Exception {
+        expectError(List.of("estimators", CASE.toString(), "--estimators", "exact,dropout"),
+                "unknown estimator 'dropout'");
+        expectError(List.of("estimators", CASE.toString(), "--samples", "0"), "--samples must be positive, got 0");
+        expectError(List.of("estimators", GoldenCommandTest.CASES.resolve("alif.json").toString()),
+                "has no stochastic layer");
+        ObjectNode big = GoldenCommandTest.readCase("stochastic_lif_readout.json");
+        ((ObjectNode) big.at("/layers/0")).put("out", 6);
+        ObjectNode params = (ObjectNode) big.get("params");
+        ArrayNode w = params.putObject("layers.0.W").putArray("shape");
+        w.add(6).add(6);
+        ArrayNode wd = ((ObjectNode) params.get("layers.0.W")).putArray("data");
+        for (int i = 0; i < 36; i++) {
+            wd.add(0.1);
+        }
+        ObjectNode b = params.putObject("layers.0.b");
+        b.putArray("shape").add(6);
+        ArrayNode bd = b.putArray("data");
+        ObjectNode w1 = params.putObject("layers.1.W");
+        w1.putArray("shape").add(2).add(6);
+        ArrayNode w1d = w1.putArray("data");
+        for (int i = 0; i < 6; i++) {
+            bd.add(0.0);
+            w1d.add(0.1).add(-0.1);
+        }
+        ObjectNode ex = (ObjectNode) big.get("expected");
+        ex.set("expected_grads", GoldenCommandTest.JSON.createObjectNode());
+        for (String k : List.of("layers.0.W", "layers.0.b", "layers.1.W", "layers.1.b")) {
+            ((ObjectNode) ex.get("expected_grads")).set(k, params.get(k));
+        }
+        Path f = dir.resolve("big.json");
+        GoldenCommandTest.JSON.writeValue(f.toFile(), big);
+        var r = expectError(List.of("estimators", f.toString(), "--estimators", "exact"), "at most 20");
+        assertTrue(r.err().contains(f.toString()) && r.err().contains("has 24"), r.err());
+        expectError(List.of("estimators", dir.resolve("missing.json").toString()), "no such file");
+    }
+
+    private static GoldenCommandTest.Run expectError(List<String> args, String text) {
+        var r = GoldenCommandTest.run(args.toArray(String[]::new));
+        assertEquals(2, r.code(), args + ": " + r.out() + r.err());
+        assertEquals(1, r.errLines().size(), r.err());
+        assertTrue(r.err().contains(text), args + ": " + r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+        return r;
+    }
+}
