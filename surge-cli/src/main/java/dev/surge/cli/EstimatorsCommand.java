@@ -123,24 +123,26 @@ final class EstimatorsCommand implements Callable<Integer> {
             }
         }
         if (!json) {
-            out.printf(Locale.ROOT, "%-28s %-21s %8s %8s %9s %11s %10s  %s%n", "case", "estimator", "samples",
-                    "cosine", "rel.err", "variance", "ms/sample", "reference");
+            out.printf(Locale.ROOT, "%-28s %-21s %8s %8s %9s %11s %10s %9s  %s%n", "case", "estimator", "samples",
+                    "cosine", "rel.err", "variance", "ms/sample", "to_match", "reference");
         }
         for (EstimatorLab.Problem p : problems) {
             EstimatorLab.Reference ref = EstimatorLab.reference(p, seed + 1, referenceSamples);
+            // the deterministic surrogate's cosine: how many samples each sampled estimator needs to match it
+            double target = EstimatorLab.measure(p, "surrogate", 1, seed, ref).cosine();
             List<EstimatorLab.Report> reports = new ArrayList<>();
             for (String n : names) {
-                EstimatorLab.Report r = n.equals("concrete")
-                        ? EstimatorLab.measure(p, dev.surge.core.estimate.Pathwise.concrete(temperature), samples,
-                                seed, ref)
-                        : EstimatorLab.measure(p, n, samples, seed, ref);
+                EstimatorLab.Report r = n.equals("exact") ? EstimatorLab.measure(p, n, samples, seed, ref)
+                        : EstimatorLab.measure(p, n.equals("concrete")
+                                ? dev.surge.core.estimate.Pathwise.concrete(temperature) : Estimator.of(n),
+                                samples, seed, ref, target);
                 reports.add(r);
                 if (json) {
                     out.println(JSON.writeValueAsString(line(r)));
                 } else {
-                    out.printf(Locale.ROOT, "%-28s %-21s %8d %8.4f %9.4f %11.4g %10.4f  %s%n", r.problem(),
+                    out.printf(Locale.ROOT, "%-28s %-21s %8d %8.4f %9.4f %11.4g %10.4f %9s  %s%n", r.problem(),
                             r.estimator(), r.samples(), r.cosine(), r.relativeError(), r.variance(), r.msPerSample(),
-                            r.reference());
+                            matchText(r), r.reference());
                 }
                 out.flush();
             }
@@ -151,6 +153,12 @@ final class EstimatorsCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Samples to match the surrogate's cosine: a number, {@code >N} if never, {@code -} where not measured. */
+    private static String matchText(EstimatorLab.Report r) {
+        return r.samplesToMatch() > 0 ? Integer.toString(r.samplesToMatch())
+                : r.samplesToMatch() < 0 ? ">" + r.samples() : "-";
     }
 
     private static EstimatorLab.Problem problem(GoldenCase c) {
@@ -192,6 +200,11 @@ final class EstimatorsCommand implements Callable<Integer> {
         o.put("variance", r.variance());
         o.put("ms_per_sample", r.msPerSample());
         o.put("mean_loss", r.meanLoss());
+        if (r.samplesToMatch() > 0) {
+            o.put("samples_to_match_surrogate", r.samplesToMatch());
+        } else if (r.samplesToMatch() < 0) {
+            o.putNull("samples_to_match_surrogate"); // still below the surrogate's cosine after all samples
+        }
         ObjectNode g = o.putObject("gradient");
         for (var e : r.gradient().entrySet()) {
             ArrayNode a = g.putArray(e.getKey());

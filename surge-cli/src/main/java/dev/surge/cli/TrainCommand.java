@@ -150,6 +150,15 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-plots", description = "Do not draw PNG plots.")
     boolean noPlots;
 
+    @Option(names = "--stochastic", paramLabel = "K",
+            description = "Make every spiking layer stochastic: escape noise s ~ Bernoulli(sig(K·(v − θ))).")
+    Float stochastic;
+
+    @Option(names = "--estimator", paramLabel = "NAME", description = "How gradients are obtained: bptt (default; "
+            + "stochastic layers sample and back-propagate through the escape noise), surrogate, "
+            + "stochastic_surrogate, straight_through, concrete, reinforce or reinforce_baseline.")
+    String estimator;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -210,7 +219,7 @@ final class TrainCommand implements Callable<Integer> {
         try (Training training = new Training(net, opt).loss(lossFn).regularizers(regularizers(c.regularize(), layers))
                 .schedule(sched).learningRate(c.lr()).backend(c.backendEnum()).epochs(c.epochs())
                 .batchSize(c.batchSize()).seed(c.seed()).threads(c.threads()).clip(c.clip()).patience(c.patience())
-                .stopAfter(stopAfter != null ? stopAfter : 0).batchSizeName("--batch-size")
+                .stopAfter(stopAfter != null ? stopAfter : 0).batchSizeName("--batch-size").rule(c.rule())
                 .resume(validation, run.previousSeconds())) {
             if (!resume || !run.hasCheckpoint()) {
                 run.writeConfig(c.toJson(), layers, data.train().inputs());
@@ -310,11 +319,14 @@ final class TrainCommand implements Callable<Integer> {
     /**
      * Whether this run may move to a child JVM with a sized heap: a standalone {@code surge train} (not one called
      * from Java, not already a child), no heap option given, {@code SURGE_FORK} not {@code false}, on the fused
-     * backend (the estimate is fitted to its kernels; a composed graph keeps several times more per step).
+     * backend with layers the fused kernels run (the estimate is fitted to them; a composed graph, which stochastic
+     * layers and refractory periods need, keeps several times more per step).
      */
     private static boolean mayFork(RunConfig cfg) {
         return Main.standalone && !ChildJvm.isChild() && !ChildJvm.heapSetByUser()
-                && !"false".equals(System.getenv("SURGE_FORK")) && cfg.backendEnum() == Backend.FUSED;
+                && !"false".equals(System.getenv("SURGE_FORK")) && cfg.backendEnum() == Backend.FUSED
+                && cfg.layers(2).stream().allMatch(l -> !(l instanceof dev.surge.core.nn.SpikingSpec s)
+                        || s.fusable());
     }
 
     /**
@@ -409,6 +421,8 @@ final class TrainCommand implements Callable<Integer> {
         fields.put("--threads", RunConfig::threads);
         fields.put("--backend", RunConfig::backend);
         fields.put("--limit", RunConfig::limit);
+        fields.put("--estimator", RunConfig::estimator);
+        fields.put("--stochastic", RunConfig::stochastic);
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
         for (var e : fields.entrySet()) {
             Object now = e.getValue().apply(given);
@@ -509,9 +523,19 @@ final class TrainCommand implements Callable<Integer> {
         if (randman != null && !dataset.equals("randman")) {
             throw bad("--randman applies only to --dataset randman");
         }
+        float k = stochastic != null ? stochastic : 0f;
+        if (stochastic != null && (!(k > 0) || !Float.isFinite(k))) {
+            throw bad("--stochastic must be a positive escape-noise scale, got " + stochastic);
+        }
+        String est = estimator != null ? estimator : "bptt";
+        try {
+            RunConfig.rule(est);
+        } catch (IllegalArgumentException ex) {
+            throw bad("--estimator: " + ex.getMessage());
+        }
         return new RunConfig(dataset, m, e, batchSize, lr, t, enc, surrogate, loss, optimizer, weightDecay,
                 schedule, clip, patience, seed, dataSeed, th, backend, limit != null ? limit : 0, dir, rm,
-                regularize == null ? List.of() : List.copyOf(regularize));
+                regularize == null ? List.of() : List.copyOf(regularize), est, k);
     }
 
     static List<String> strings(JsonNode arr) {
@@ -560,13 +584,42 @@ final class TrainCommand implements Callable<Integer> {
     record RunConfig(String dataset, String model, int epochs, int batchSize, float lr, int steps, String encoding,
                      String surrogate, String loss, String optimizer, float weightDecay, String schedule, float clip,
                      int patience, long seed, long dataSeed, int threads, String backend, int limit, Path out,
-                     String randman, List<String> regularize) {
+                     String randman, List<String> regularize, String estimator, float stochastic) {
 
         List<LayerSpec> layers(int classes) {
-            if (Presets.DESCRIPTIONS.containsKey(model)) {
-                return Presets.build(model, classes, Surrogate.parse(surrogate));
+            List<LayerSpec> l = Presets.DESCRIPTIONS.containsKey(model)
+                    ? Presets.build(model, classes, Surrogate.parse(surrogate)) : readModelFile(Path.of(model));
+            if (stochastic <= 0) {
+                return l;
             }
-            return readModelFile(Path.of(model));
+            List<LayerSpec> noisy = new ArrayList<>();
+            for (LayerSpec s : l) {
+                noisy.add(s instanceof dev.surge.core.nn.SpikingSpec sp
+                        ? sp.withStochastic(dev.surge.core.neuron.EscapeNoise.sigmoid(stochastic)) : s);
+            }
+            return List.copyOf(noisy);
+        }
+
+        /** The learning rule: {@code bptt}, or an estimator's ({@link dev.surge.core.estimate.EstimatorRule}). */
+        static dev.surge.core.train.LearningRule rule(String name) {
+            if (name.equals("bptt")) {
+                return dev.surge.core.train.LearningRule.bptt();
+            }
+            if (name.equals("exact")) {
+                throw new IllegalArgumentException("'exact' enumerates spike patterns and cannot train; use one of "
+                        + "bptt, surrogate, stochastic_surrogate, straight_through, concrete, reinforce, "
+                        + "reinforce_baseline");
+            }
+            try {
+                return dev.surge.core.estimate.EstimatorRule.of(name);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown estimator '" + name + "'; known: bptt, surrogate, "
+                        + "stochastic_surrogate, straight_through, concrete, reinforce, reinforce_baseline");
+            }
+        }
+
+        dev.surge.core.train.LearningRule rule() {
+            return rule(estimator);
         }
 
         Backend backendEnum() {
@@ -611,6 +664,10 @@ final class TrainCommand implements Callable<Integer> {
             }
             var regs = o.putArray("regularize");
             regularize.forEach(regs::add);
+            o.put("estimator", estimator);
+            if (stochastic > 0) {
+                o.put("stochastic", stochastic);
+            }
             return o;
         }
 
@@ -629,8 +686,15 @@ final class TrainCommand implements Callable<Integer> {
                     text(file, o, "schedule"), (float) number(file, o, "clip"), o.path("patience").asInt(),
                     o.path("seed").asLong(), o.path("data_seed").asLong(), positive(file, o, "threads"),
                     text(file, o, "backend"), o.path("limit").asInt(), cli != null ? cli.out() : null,
-                    o.path("randman").asText(DataSplits.randmanSpec(null)), strings(o.path("regularize")));
+                    o.path("randman").asText(DataSplits.randmanSpec(null)), strings(o.path("regularize")),
+                    o.has("estimator") ? text(file, o, "estimator") : "bptt",
+                    o.has("stochastic") ? (float) number(file, o, "stochastic") : 0f);
+            if (c.stochastic() < 0) {
+                throw new FormatException(file, "field 'stochastic': must be a positive escape-noise scale, got "
+                        + c.stochastic());
+            }
             try {
+                rule(c.estimator());
                 Surrogate.parse(c.surrogate());
                 Schedule.parse(c.schedule());
                 c.lossFunction();

@@ -66,10 +66,14 @@ public final class EstimatorLab {
      * @param msPerSample   wall time per sample, forward and backward included
      * @param meanLoss      the mean sampled objective (for exact: the expected objective)
      * @param curveSamples  sample counts at which {@code curveCosine} was taken
+     * @param samplesToMatch with a target cosine: the number of samples from which on the running mean's cosine
+     *                      stayed at or above the target (1 + the last count below it); -1 if it was still below
+     *                      after all samples, 0 without a target
      */
     public record Report(String problem, String estimator, int samples, double cosine, double relativeError,
                          double variance, double msPerSample, double meanLoss, String reference,
-                         Map<String, double[]> gradient, int[] curveSamples, double[] curveCosine) {
+                         Map<String, double[]> gradient, int[] curveSamples, double[] curveCosine,
+                         int samplesToMatch) {
     }
 
     /** Whether the exact gradient can be computed for {@code p}. */
@@ -112,13 +116,21 @@ public final class EstimatorLab {
             double[] rf = ref == null ? flat : flatten(ref.gradient());
             return new Report(p.name(), name, 1, cosine(flat, rf), relativeError(flat, rf), 0, ms,
                     r.expectedLoss(), ref == null ? "exact" : ref.kind(), r.grads(), new int[] {1},
-                    new double[] {cosine(flat, rf)});
+                    new double[] {cosine(flat, rf)}, 0);
         }
         return measure(p, Estimator.of(name), samples, seed, ref);
     }
 
     /** Measures {@code est} over {@code samples} samples against {@code ref} (null: no comparison). */
     public static Report measure(Problem p, Estimator est, int samples, long seed, Reference ref) {
+        return measure(p, est, samples, seed, ref, Double.NaN);
+    }
+
+    /**
+     * {@link #measure(Problem, Estimator, int, long, Reference)}, also finding how many samples the running mean
+     * needs to reach cosine {@code target} to the reference and stay there ({@link Report#samplesToMatch}).
+     */
+    public static Report measure(Problem p, Estimator est, int samples, long seed, Reference ref, double target) {
         if (samples <= 0) {
             throw new IllegalArgumentException("samples must be positive, got " + samples);
         }
@@ -140,6 +152,8 @@ public final class EstimatorLab {
         List<Integer> curveN = new ArrayList<>();
         List<Double> curveC = new ArrayList<>();
         int nextCheckpoint = 1;
+        int lastBelow = 0;
+        boolean tracking = refFlat != null && !Double.isNaN(target);
         long elapsed = 0;
         for (int n = 0; n < samples; n++) {
             long[] keys = new long[batch];
@@ -169,6 +183,9 @@ public final class EstimatorLab {
                 mean[i] += d / (n + 1);
                 m2[i] += d * (g[i] - mean[i]);
             }
+            if (tracking && cosine(mean, refFlat) < target) {
+                lastBelow = n + 1;
+            }
             if (refFlat != null && (n + 1 == nextCheckpoint || n + 1 == samples)) {
                 curveN.add(n + 1);
                 curveC.add(cosine(mean, refFlat));
@@ -190,7 +207,8 @@ public final class EstimatorLab {
                 refFlat == null ? Double.NaN : relativeError(mean, refFlat), variance, elapsed / 1e6 / samples,
                 lossSum / samples, ref == null ? "none" : ref.kind(), grad,
                 curveN.stream().mapToInt(Integer::intValue).toArray(),
-                curveC.stream().mapToDouble(Double::doubleValue).toArray());
+                curveC.stream().mapToDouble(Double::doubleValue).toArray(),
+                !tracking ? 0 : lastBelow == samples ? -1 : lastBelow + 1);
     }
 
     /** 1, 2, 5, 10, 20, 50, ... */

@@ -25,6 +25,18 @@ public interface LearningRule {
      */
     Outcome apply(Network net, Var input, Targets targets, Objective objective, ForwardContext ctx, float weight);
 
+    /**
+     * Called by the trainer, on its own thread, before the first batch of each epoch. Rules with state across batches
+     * (a REINFORCE baseline) reset it here, so that an epoch's numbers do not depend on the epochs before it and a
+     * resumed run repeats them bit for bit.
+     */
+    default void epochStarted(int epoch) {
+    }
+
+    /** Called by the trainer, on its own thread, after each batch's optimizer step, with the batch's mean loss. */
+    default void batchDone(double batchLoss) {
+    }
+
     /** A chunk's forward pass and objective. */
     record Outcome(Network.Pass pass, Var loss) {
     }

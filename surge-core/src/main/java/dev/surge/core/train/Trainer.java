@@ -167,6 +167,7 @@ public final class Trainer implements AutoCloseable {
         int batches = batches(data.size(), cfg.batchSize());
         Acc acc = new Acc(net.layers().size(), data.steps());
         List<Parameter> params = new ArrayList<>(net.parameters().values());
+        cfg.rule().epochStarted(epoch);
         for (int bi = 0; bi < batches; bi++) {
             int from = (int) ((long) bi * cfg.batchSize());
             int to = (int) Math.min(data.size(), (long) from + cfg.batchSize());
@@ -197,6 +198,7 @@ public final class Trainer implements AutoCloseable {
                 clip(params, cfg.clipNorm());
             }
             opt.step(this::runAll, cfg.threads());
+            cfg.rule().batchDone(batchLoss);
             acc.add(chunks, batchLoss, idx.length);
             if (listener != null) {
                 listener.batchDone(bi + 1, batches, batchLoss, (double) correct / idx.length,
