@@ -15,6 +15,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -123,6 +124,7 @@ final class EstimatorsCommand implements Callable<Integer> {
             }
         }
         if (!json) {
+            Files.createDirectories(plotDir);
             out.printf(Locale.ROOT, "%-28s %-21s %8s %8s %9s %11s %10s %9s  %s%n", "case", "estimator", "samples",
                     "cosine", "rel.err", "variance", "ms/sample", "to_match", "reference");
         }
