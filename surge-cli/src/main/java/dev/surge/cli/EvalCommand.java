@@ -91,7 +91,8 @@ final class EvalCommand implements Callable<Integer> {
         Path weights = run.resolve("model.safetensors");
         RunDirectory.loadParameters(net, Safetensors.read(weights), weights);
         Trainer.Stats st;
-        try (Trainer t = new Trainer(net, Adam.adam(List.of(), 0f), new Trainer.Config(rc.batchSize(), 0, th,
+        // the run's seed: stochastic layers draw their evaluation spikes from it, as the run's own test did
+        try (Trainer t = new Trainer(net, Adam.adam(List.of(), 0f), new Trainer.Config(rc.batchSize(), rc.seed(), th,
                 rc.backendEnum(), rc.lossFunction(), List.of(), 0f))) {
             st = t.evaluate(data.test());
         }

@@ -62,6 +62,26 @@ class EstimatorsCommandTest {
         expectError(List.of("estimators", CASE.toString(), "--samples", "0"), "--samples must be positive, got 0");
         expectError(List.of("estimators", GoldenCommandTest.CASES.resolve("alif.json").toString()),
                 "has no stochastic layer");
+        Path f = bigCase(dir);
+        var r = expectError(List.of("estimators", f.toString(), "--estimators", "exact"), "at most 20");
+        assertTrue(r.err().contains(f.toString()) && r.err().contains("has 24"), r.err());
+        expectError(List.of("estimators", dir.resolve("missing.json").toString()), "no such file");
+    }
+
+    @Test
+    void aCaseTooLargeToEnumerateIsMeasuredAgainstALongReinforceRun(@TempDir Path dir) throws Exception {
+        var r = GoldenCommandTest.run("estimators", bigCase(dir).toString(), "--estimators", "surrogate,reinforce",
+                "--samples", "200", "--reference-samples", "3000", "--json");
+        assertEquals(0, r.code(), r.out() + r.err());
+        for (String l : r.outLines()) {
+            JsonNode n = GoldenCommandTest.JSON.readTree(l);
+            assertEquals("reinforce_baseline×3000", n.get("reference").asText(), l);
+            assertTrue(n.get("cosine").asDouble() > 0, l);
+        }
+    }
+
+    /** stochastic_lif_readout widened to 6 hidden neurons: 24 stochastic spikes per sample. */
+    private static Path bigCase(Path dir) throws Exception {
         ObjectNode big = GoldenCommandTest.readCase("stochastic_lif_readout.json");
         ((ObjectNode) big.at("/layers/0")).put("out", 6);
         ObjectNode params = (ObjectNode) big.get("params");
@@ -69,7 +89,7 @@ class EstimatorsCommandTest {
         w.add(6).add(6);
         ArrayNode wd = ((ObjectNode) params.get("layers.0.W")).putArray("data");
         for (int i = 0; i < 36; i++) {
-            wd.add(0.1);
+            wd.add(0.2 * Math.sin(i + 1.0)); // varied weights, so the neurons fire with varied probabilities
         }
         ObjectNode b = params.putObject("layers.0.b");
         b.putArray("shape").add(6);
@@ -88,9 +108,7 @@ class EstimatorsCommandTest {
         }
         Path f = dir.resolve("big.json");
         GoldenCommandTest.JSON.writeValue(f.toFile(), big);
-        var r = expectError(List.of("estimators", f.toString(), "--estimators", "exact"), "at most 20");
-        assertTrue(r.err().contains(f.toString()) && r.err().contains("has 24"), r.err());
-        expectError(List.of("estimators", dir.resolve("missing.json").toString()), "no such file");
+        return f;
     }
 
     private static GoldenCommandTest.Run expectError(List<String> args, String text) {

@@ -101,6 +101,49 @@ class TrainCommandTest {
     }
 
     @Test
+    void stochasticRunsWithAnEstimatorResumeBitExactAndEvaluateAsTrained(@TempDir Path tmp) throws Exception {
+        List<String> sto = new ArrayList<>(QUICK);
+        sto.addAll(List.of("--stochastic", "20", "--estimator", "reinforce_baseline", "--regularize", "none"));
+        Path whole = tmp.resolve("whole");
+        Path parts = tmp.resolve("parts");
+        Run w = run(sto, "--epochs", "3", "--out", whole.toString(), "--json");
+        assertEquals(0, w.code(), w.err());
+        assertEquals(0, run(sto, "--epochs", "3", "--stop-after", "1", "--out", parts.toString()).code());
+        Run rest = run(List.of("train"), "--resume", "--out", parts.toString());
+        assertEquals(0, rest.code(), rest.err());
+        assertArrayEquals(Files.readAllBytes(whole.resolve("model.safetensors")),
+                Files.readAllBytes(parts.resolve("model.safetensors")),
+                "the baseline restarts each epoch, so a resumed run repeats the uninterrupted one");
+        JsonNode cfg = JSON.readTree(whole.resolve("config.json").toFile());
+        assertEquals("reinforce_baseline", cfg.get("estimator").asText());
+        assertEquals(20.0, cfg.get("stochastic").asDouble());
+        var layers = dev.surge.io.golden.GoldenReader.readModel(whole.resolve("model.json")).layers();
+        assertEquals(dev.surge.core.neuron.EscapeNoise.sigmoid(20f),
+                ((dev.surge.core.nn.SpikingSpec) layers.get(0)).stochastic());
+        Run e = run(List.of("eval", "--run", whole.toString(), "--json"));
+        assertEquals(0, e.code(), e.err());
+        assertEquals(JSON.readTree(w.out().strip()).get("test_accuracy").asDouble(),
+                JSON.readTree(e.out().strip()).get("test_accuracy").asDouble());
+        // another estimator on the same seed draws the same spikes but follows another gradient
+        Run other = run(sto.subList(0, QUICK.size()), "--stochastic", "20", "--estimator", "stochastic_surrogate",
+                "--regularize", "none", "--epochs", "3", "--out", tmp.resolve("other").toString());
+        assertEquals(0, other.code(), other.err());
+        assertFalse(Arrays.equals(Files.readAllBytes(whole.resolve("model.safetensors")),
+                Files.readAllBytes(tmp.resolve("other/model.safetensors"))));
+    }
+
+    @Test
+    void badEstimatorOptionsGetOneLine() {
+        assertOneLineError(run(List.of("train"), "--estimator", "exact"), 2, "'exact' enumerates spike patterns");
+        assertOneLineError(run(List.of("train"), "--estimator", "dropout"), 2, "unknown estimator 'dropout'");
+        assertOneLineError(run(List.of("train"), "--stochastic", "0"), 2, "--stochastic must be a positive");
+        assertOneLineError(run(QUICK, "--epochs", "1", "--stochastic", "5", "--estimator", "reinforce"), 2,
+                "homeostasis penalises the batch's mean rate");
+        assertOneLineError(run(QUICK, "--epochs", "1", "--estimator", "reinforce", "--regularize", "none"), 2,
+                "'reinforce' needs every spiking layer to be stochastic, but layer 0 has no escape noise");
+    }
+
+    @Test
     void anExistingRunIsNeverOverwrittenWithoutResumeOrForce(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("run");
         assertEquals(0, run(QUICK, "--epochs", "1", "--out", dir.toString()).code());
