@@ -21,14 +21,14 @@ fi
 
 if [[ $what == randman || $what == all ]]; then
     # the default Randman network (128 recurrent LIF, T = 100) with escape noise k = 20 on every spiking layer,
-    # trained for the same number of forward passes (60 epochs, one sample per batch) by each estimator; no
-    # regulariser, since homeostasis is not a per-sample loss that REINFORCE could weight
+    # trained for the same number of forward passes (60 epochs, one sample per batch) by each estimator; rate_l1
+    # instead of the default homeostasis, which is not a per-sample loss that REINFORCE could weight
     runs=()
-    ./surge train --regularize none --threads 2 --no-plots --json --force --out "$out/randman-deterministic" \
+    ./surge train --regularize rate_l1:1 --threads 2 --no-plots --json --force --out "$out/randman-deterministic" \
         | tee "$out/randman-deterministic.json"
     runs+=("$out/randman-deterministic")
     for e in surrogate stochastic_surrogate straight_through concrete reinforce reinforce_baseline; do
-        ./surge train --stochastic 20 --estimator "$e" --regularize none --threads 2 --no-plots --json --force \
+        ./surge train --stochastic 20 --estimator "$e" --regularize rate_l1:1 --threads 2 --no-plots --json --force \
             --out "$out/randman-$e" | tee "$out/randman-$e.json"
         runs+=("$out/randman-$e")
     done
