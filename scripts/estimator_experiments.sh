@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduces the measurements in docs/ESTIMATORS.md.
-#   scripts/estimator_experiments.sh [lab|randman|binary|all] [OUT_DIR]   (default: all, runs/estimators)
+#   scripts/estimator_experiments.sh [lab|randman|randman-lab|binary|all] [OUT_DIR]   (default: all, runs/estimators)
 # lab: ~2 min; randman: 8 runs of 60 epochs (~40 min on 2 cores); binary: 11 runs of 20 epochs on Fashion-MNIST
 # (~15 min). Every run uses --threads 2, so the accuracies repeat bit for bit on any machine.
 set -euo pipefail
@@ -35,6 +35,13 @@ if [[ $what == randman || $what == all ]]; then
     ./surge curves "${runs[@]}" --metric val_accuracy --title "Randman, stochastic network (k = 20): validation accuracy" \
         --labels deterministic,surrogate,stochastic_surrogate,straight_through,concrete,reinforce,reinforce_baseline \
         --out "$out/randman_curves.png" | tee "$out/randman.txt"
+fi
+
+if [[ $what == randman-lab || $what == all ]]; then
+    # bias, variance and cost at Randman's scale (12 800 stochastic spikes per sample: no enumeration), on the
+    # stochastic-surrogate run's trained network and 8 test samples, against 20 000 reinforce_baseline samples
+    ./surge estimators --run "$out/randman-stochastic_surrogate" --batch 8 --samples 1000 --reference-samples 20000 \
+        --plot-dir "$out" | tee "$out/randman_lab.txt"
 fi
 
 if [[ $what == binary || $what == all ]]; then

@@ -48,9 +48,20 @@ import picocli.CommandLine.Parameters;
 final class EstimatorsCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Case files with stochastic layers "
+    @Parameters(arity = "0..*", paramLabel = "FILE", description = "Case files with stochastic layers "
             + "(shared/golden/FORMAT.md).")
-    List<Path> files;
+    List<Path> files = List.of();
+
+    @Option(names = "--run", paramLabel = "DIR", description = "Also measure a trained run's network (its model.json "
+            + "and weights) on the first --batch samples of its test set.")
+    List<Path> runs = List.of();
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "8",
+            description = "Samples of the batch taken from a --run's test set (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where a --run's dataset files are.")
+    Path dataDir;
 
     @Option(names = "--estimators", split = ",", paramLabel = "LIST",
             description = "Comma-separated estimators (default: all).")
@@ -101,8 +112,29 @@ final class EstimatorsCommand implements Callable<Integer> {
         if (!(temperature > 0) || !Float.isFinite(temperature)) {
             throw new IllegalArgumentException("--temperature must be a positive number, got " + temperature);
         }
+        if (files.isEmpty() && runs.isEmpty()) {
+            throw new IllegalArgumentException("give case files or --run DIR");
+        }
+        if (batch <= 0) {
+            throw new IllegalArgumentException("--batch must be positive, got " + batch);
+        }
         // read and check every case before measuring anything
         List<EstimatorLab.Problem> problems = new ArrayList<>();
+        for (Path run : runs) {
+            EstimatorLab.Problem p = runProblem(run);
+            if (dev.surge.core.estimate.Estimator.stochasticLayers(p.net()) == 0) {
+                throw new IllegalArgumentException("--run " + run + ": the network has no stochastic layer (train it "
+                        + "with --stochastic K)");
+            }
+            for (String n : names) {
+                if (n.equals("exact")) {
+                    dev.surge.core.estimate.ExactGradient.check(p.net(), p.steps());
+                } else if (n.startsWith("reinforce")) {
+                    Estimator.requireStochastic(p.net(), n);
+                }
+            }
+            problems.add(p);
+        }
         for (Path f : files) {
             List<GoldenCase> cases;
             try {
@@ -132,6 +164,10 @@ final class EstimatorsCommand implements Callable<Integer> {
             EstimatorLab.Reference ref = EstimatorLab.reference(p, seed + 1, referenceSamples);
             // the deterministic surrogate's cosine: how many samples each sampled estimator needs to match it
             double target = EstimatorLab.measure(p, "surrogate", 1, seed, ref).cosine();
+            if (!json && !ref.exact()) {
+                out.printf(Locale.ROOT, "%s: reference %s, cosine between its two halves %.4f%n", p.name(),
+                        ref.kind(), ref.selfCosine());
+            }
             List<EstimatorLab.Report> reports = new ArrayList<>();
             for (String n : names) {
                 EstimatorLab.Report r = n.equals("exact") ? EstimatorLab.measure(p, n, samples, seed, ref)
@@ -140,7 +176,7 @@ final class EstimatorsCommand implements Callable<Integer> {
                                 samples, seed, ref, target);
                 reports.add(r);
                 if (json) {
-                    out.println(JSON.writeValueAsString(line(r)));
+                    out.println(JSON.writeValueAsString(line(r, ref.selfCosine())));
                 } else {
                     out.printf(Locale.ROOT, "%-28s %-21s %8d %8.4f %9.4f %11.4g %10.4f %9s  %s%n", r.problem(),
                             r.estimator(), r.samples(), r.cosine(), r.relativeError(), r.variance(), r.msPerSample(),
@@ -161,6 +197,41 @@ final class EstimatorsCommand implements Callable<Integer> {
     private static String matchText(EstimatorLab.Report r) {
         return r.samplesToMatch() > 0 ? Integer.toString(r.samplesToMatch())
                 : r.samplesToMatch() < 0 ? ">" + r.samples() : "-";
+    }
+
+    /** A run's network at its trained weights, on the first {@code --batch} samples of its test set. */
+    private EstimatorLab.Problem runProblem(Path run) throws IOException {
+        for (String f : List.of("config.json", "model.json", "model.safetensors")) {
+            if (!Files.isRegularFile(run.resolve(f))) {
+                throw new IllegalArgumentException("--run " + run + " is not a finished run directory (no " + f + ")");
+            }
+        }
+        com.fasterxml.jackson.databind.JsonNode cfg = dev.surge.io.JsonFiles.readObject(run.resolve("config.json"));
+        TrainCommand.RunConfig rc = TrainCommand.RunConfig.fromJson(run.resolve("config.json"), cfg, null, null);
+        GoldenReader.ModelFile model;
+        try {
+            model = GoldenReader.readModel(run.resolve("model.json"));
+        } catch (GoldenFormatException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+        DataSplits data = DataSplits.load(rc.dataset(), rc.steps(), rc.encoding(), dataDir, false, rc.dataSeed(),
+                rc.randman(), m -> spec.commandLine().getErr().println("surge: " + m));
+        dev.surge.core.data.SampleSet test = data.test();
+        int b = Math.min(batch, test.size());
+        Network net = Network.create(test.inputs(), model.layers(), 0L);
+        Path weights = run.resolve("model.safetensors");
+        RunDirectory.loadParameters(net, dev.surge.io.safetensors.Safetensors.read(weights), weights);
+        float[] x = new float[test.steps() * b * test.inputs()];
+        int[] labels = new int[b];
+        for (int i = 0; i < b; i++) {
+            test.write(i, x, i, b, new java.util.SplittableRandom(i));
+            labels[i] = test.label(i);
+        }
+        List<dev.surge.core.nn.LayerSpec> layers = model.layers();
+        return new EstimatorLab.Problem(run.getFileName() + "[" + b + "]", net,
+                dev.surge.core.tensor.Tensor.of(x, test.steps(), b, test.inputs()),
+                dev.surge.core.loss.Targets.of(labels),
+                new Objective(rc.lossFunction(), TrainCommand.regularizers(rc.regularize(), layers)));
     }
 
     private static EstimatorLab.Problem problem(GoldenCase c) {
@@ -191,7 +262,7 @@ final class EstimatorsCommand implements Callable<Integer> {
         }
     }
 
-    private static ObjectNode line(EstimatorLab.Report r) {
+    private static ObjectNode line(EstimatorLab.Report r, double refSelfCosine) {
         ObjectNode o = JSON.createObjectNode();
         o.put("case", r.problem());
         o.put("estimator", r.estimator());
@@ -199,6 +270,7 @@ final class EstimatorsCommand implements Callable<Integer> {
         o.put("cosine", r.cosine());
         o.put("relative_error", r.relativeError());
         o.put("reference", r.reference());
+        o.put("reference_self_cosine", refSelfCosine);
         o.put("variance", r.variance());
         o.put("ms_per_sample", r.msPerSample());
         o.put("mean_loss", r.meanLoss());

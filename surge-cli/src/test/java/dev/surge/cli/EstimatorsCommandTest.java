@@ -80,6 +80,29 @@ class EstimatorsCommandTest {
         }
     }
 
+    @Test
+    void aTrainedRunIsMeasuredOnABatchOfItsTestSet(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        var t = TrainCommandTest.run(TrainCommandTest.QUICK, "--epochs", "1", "--stochastic", "20",
+                "--regularize", "rate_l1:1", "--out", run.toString());
+        assertEquals(0, t.code(), t.err());
+        var r = GoldenCommandTest.run("estimators", "--run", run.toString(), "--batch", "2", "--estimators",
+                "surrogate,reinforce_baseline", "--samples", "20", "--reference-samples", "40", "--json");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertEquals(2, r.outLines().size(), r.out());
+        for (String l : r.outLines()) {
+            JsonNode n = GoldenCommandTest.JSON.readTree(l);
+            assertEquals("run[2]", n.get("case").asText());
+            assertEquals("reinforce_baseline×40", n.get("reference").asText());
+            assertTrue(n.get("reference_self_cosine").isNumber(), l);
+            assertEquals(5, n.get("gradient").size(), "W, b, V of the hidden layer and W, b of the readout: " + l);
+        }
+        Path det = dir.resolve("det");
+        assertEquals(0, TrainCommandTest.run(TrainCommandTest.QUICK, "--epochs", "1", "--out", det.toString()).code());
+        expectError(List.of("estimators", "--run", det.toString()), "the network has no stochastic layer");
+        expectError(List.of("estimators"), "give case files or --run DIR");
+    }
+
     /** stochastic_lif_readout widened to 6 hidden neurons: 24 stochastic spikes per sample. */
     private static Path bigCase(Path dir) throws Exception {
         ObjectNode big = GoldenCommandTest.readCase("stochastic_lif_readout.json");

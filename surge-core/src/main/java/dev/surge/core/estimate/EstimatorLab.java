@@ -50,8 +50,10 @@ public final class EstimatorLab {
      * @param kind         {@code exact}, or {@code reinforce_baseline} with the number of samples, e.g.
      *                     {@code reinforce_baseline×100000}
      * @param expectedLoss the exact expected objective, or the sample mean for an estimated reference
+     * @param selfCosine   1 for the exact gradient; for an estimate, the cosine between the means of its two halves
+     *                     (drawn independently): how far its own noise limits the cosines measured against it
      */
-    public record Reference(String kind, Map<String, double[]> gradient, double expectedLoss) {
+    public record Reference(String kind, Map<String, double[]> gradient, double expectedLoss, double selfCosine) {
         public boolean exact() {
             return kind.equals("exact");
         }
@@ -93,10 +95,23 @@ public final class EstimatorLab {
     public static Reference reference(Problem p, long seed, int estimateSamples) {
         if (enumerable(p)) {
             ExactGradient.Result r = ExactGradient.compute(p.net(), p.input(), p.targets(), p.objective());
-            return new Reference("exact", r.grads(), r.expectedLoss());
+            return new Reference("exact", r.grads(), r.expectedLoss(), 1.0);
         }
-        Report r = measure(p, ScoreFunction.WITH_BASELINE, estimateSamples, seed, null);
-        return new Reference("reinforce_baseline×" + estimateSamples, r.gradient(), r.meanLoss());
+        if (estimateSamples < 2) {
+            throw new IllegalArgumentException("a REINFORCE reference needs at least 2 samples, got " + estimateSamples);
+        }
+        int half = estimateSamples / 2;
+        Report a = measure(p, ScoreFunction.WITH_BASELINE, half, seed, null);
+        Report b = measure(p, ScoreFunction.WITH_BASELINE, estimateSamples - half, RandomStream.mix(seed, 1L), null);
+        double[] fa = flatten(a.gradient());
+        double[] fb = flatten(b.gradient());
+        double[] mean = new double[fa.length];
+        for (int i = 0; i < mean.length; i++) {
+            mean[i] = (fa[i] * half + fb[i] * (estimateSamples - half)) / estimateSamples;
+        }
+        double loss = (a.meanLoss() * half + b.meanLoss() * (estimateSamples - half)) / estimateSamples;
+        return new Reference("reinforce_baseline×" + estimateSamples, unflatten(p.net().parameters(), mean), loss,
+                cosine(fa, fb));
     }
 
     /**
