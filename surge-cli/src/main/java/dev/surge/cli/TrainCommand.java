@@ -527,15 +527,21 @@ final class TrainCommand implements Callable<Integer> {
         if (stochastic != null && (!(k > 0) || !Float.isFinite(k))) {
             throw bad("--stochastic must be a positive escape-noise scale, got " + stochastic);
         }
-        String est = estimator != null ? estimator : "bptt";
+        String est = estimator != null ? estimator.trim().toLowerCase(Locale.ROOT).replace('-', '_') : "bptt";
         try {
             RunConfig.rule(est);
         } catch (IllegalArgumentException ex) {
             throw bad("--estimator: " + ex.getMessage());
         }
-        return new RunConfig(dataset, m, e, batchSize, lr, t, enc, surrogate, loss, optimizer, weightDecay,
+        RunConfig rc = new RunConfig(dataset, m, e, batchSize, lr, t, enc, surrogate, loss, optimizer, weightDecay,
                 schedule, clip, patience, seed, dataSeed, th, backend, limit != null ? limit : 0, dir, rm,
                 regularize == null ? List.of() : List.copyOf(regularize), est, k);
+        try {
+            rc.checkEstimator();
+        } catch (IllegalArgumentException ex) {
+            throw bad(ex.getMessage());
+        }
+        return rc;
     }
 
     static List<String> strings(JsonNode arr) {
@@ -622,6 +628,24 @@ final class TrainCommand implements Callable<Integer> {
             return rule(estimator);
         }
 
+        /**
+         * Refuses, before any data is loaded or file written, an estimator the model cannot use: score-function
+         * estimators need every spiking layer stochastic and penalties that are sums over samples.
+         */
+        void checkEstimator() {
+            if (!estimator.startsWith("reinforce")) {
+                return;
+            }
+            dev.surge.core.estimate.Estimator.requireStochastic(layers(2), estimator);
+            for (String r : regularize) {
+                if (r.startsWith("homeostasis")) {
+                    throw new IllegalArgumentException("--estimator " + estimator + ": the homeostasis penalty "
+                            + "(randman's default) is not a sum of per-sample terms, which REINFORCE weights "
+                            + "sample by sample; use --regularize rate_l1:W or none");
+                }
+            }
+        }
+
         Backend backendEnum() {
             return Backend.parse(backend);
         }
@@ -695,6 +719,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             try {
                 rule(c.estimator());
+                c.checkEstimator();
                 Surrogate.parse(c.surrogate());
                 Schedule.parse(c.schedule());
                 c.lossFunction();

@@ -60,6 +60,8 @@ class EstimatorsCommandTest {
         expectError(List.of("estimators", CASE.toString(), "--estimators", "exact,dropout"),
                 "unknown estimator 'dropout'");
         expectError(List.of("estimators", CASE.toString(), "--samples", "0"), "--samples must be positive, got 0");
+        expectError(List.of("estimators", CASE.toString(), "--reference-samples", "1"),
+                "--reference-samples must be at least 2");
         expectError(List.of("estimators", GoldenCommandTest.CASES.resolve("alif.json").toString()),
                 "has no stochastic layer");
         Path f = bigCase(dir);

@@ -133,14 +133,17 @@ class TrainCommandTest {
     }
 
     @Test
-    void badEstimatorOptionsGetOneLine() {
+    void badEstimatorOptionsGetOneLineBeforeAnythingIsWritten(@TempDir Path tmp) {
+        Path out = tmp.resolve("never");
         assertOneLineError(run(List.of("train"), "--estimator", "exact"), 2, "'exact' enumerates spike patterns");
         assertOneLineError(run(List.of("train"), "--estimator", "dropout"), 2, "unknown estimator 'dropout'");
         assertOneLineError(run(List.of("train"), "--stochastic", "0"), 2, "--stochastic must be a positive");
-        assertOneLineError(run(QUICK, "--epochs", "1", "--stochastic", "5", "--estimator", "reinforce"), 2,
-                "homeostasis penalises the batch's mean rate");
-        assertOneLineError(run(QUICK, "--epochs", "1", "--estimator", "reinforce", "--regularize", "none"), 2,
-                "'reinforce' needs every spiking layer to be stochastic, but layer 0 has no escape noise");
+        assertOneLineError(run(QUICK, "--epochs", "1", "--stochastic", "5", "--estimator", "reinforce", "--out",
+                out.toString()), 2, "the homeostasis penalty (randman's default) is not a sum of per-sample terms");
+        assertOneLineError(run(QUICK, "--epochs", "1", "--estimator", "Reinforce_Baseline", "--regularize", "none",
+                "--out", out.toString()), 2,
+                "'reinforce_baseline' needs every spiking layer to be stochastic, but layer 0 has no escape noise");
+        assertFalse(Files.exists(out), "nothing may be written for a refused run");
     }
 
     @Test

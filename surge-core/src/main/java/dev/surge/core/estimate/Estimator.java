@@ -54,12 +54,13 @@ public sealed interface Estimator permits Pathwise, ScoreFunction {
      * back-propagates {@code weight} times the estimator's surrogate objective into the variables the pass binds.
      *
      * @param baseline per-row baselines for the score term (ignored by pathwise estimators)
-     * @return the pass, the batch-mean objective and each row's objective value
+     * @return the pass, the batch-mean objective and each row's objective value (null when the estimator does not
+     *         split the objective by row)
      */
     Sample estimate(Network net, Var input, Targets targets, Objective objective, ForwardContext ctx, float weight,
                     Baseline baseline);
 
-    /** One estimate's forward pass, batch-mean objective and per-row objective values. */
+    /** One estimate's forward pass, batch-mean objective and per-row objective values (or null). */
     record Sample(Network.Pass pass, Var loss, float[] rowLosses) {
     }
 
@@ -101,9 +102,13 @@ public sealed interface Estimator permits Pathwise, ScoreFunction {
      * @throws IllegalArgumentException naming the first deterministic spiking layer
      */
     static void requireStochastic(Network net, String what) {
-        List<Layer> layers = net.layers();
-        for (int i = 0; i < layers.size(); i++) {
-            if (layers.get(i).spec() instanceof SpikingSpec s && s.stochastic() == null) {
+        requireStochastic(net.layers().stream().map(Layer::spec).toList(), what);
+    }
+
+    /** {@link #requireStochastic(Network, String)} from the layer specs, before a network is built. */
+    static void requireStochastic(List<? extends dev.surge.core.nn.LayerSpec> specs, String what) {
+        for (int i = 0; i < specs.size(); i++) {
+            if (specs.get(i) instanceof SpikingSpec s && s.stochastic() == null) {
                 throw new IllegalArgumentException("'" + what + "' needs every spiking layer to be stochastic, but "
                         + "layer " + i + " has no escape noise (\"stochastic\": {\"noise\": \"sigmoid\", "
                         + "\"scale\": k})");

@@ -184,7 +184,9 @@ public final class EstimatorLab {
             p.net().zeroGrad();
             s.pass().accumulateGrads();
             elapsed += System.nanoTime() - t0;
-            baseline.update(s.rowLosses());
+            if (s.rowLosses() != null) {
+                baseline.update(s.rowLosses());
+            }
             lossSum += s.loss().item();
             int k = 0;
             for (Parameter q : params.values()) {

@@ -82,7 +82,6 @@ public final class ExactGradient {
             grads.put(e.getKey(), new double[e.getValue().value().size()]);
         }
         double expected = 0;
-        double probabilitySum = 0;
         float[] x = input.data();
         for (int b = 0; b < batch; b++) {
             double sampleMass = 0;
@@ -133,7 +132,6 @@ public final class ExactGradient {
                     }
                 }
             }
-            probabilitySum += sampleMass;
             if (Math.abs(sampleMass - 1) > 1e-3) {
                 throw new IllegalStateException("the pattern probabilities of sample " + b + " sum to " + sampleMass
                         + ", not 1");

@@ -87,10 +87,9 @@ public record Pathwise(Kind kind, float temperature) implements Estimator {
     public Sample estimate(Network net, Var input, Targets targets, Objective objective, ForwardContext ctx,
                            float weight, Baseline baseline) {
         Network.Pass pass = net.forward(input, ctx.withSpikes(spikes()));
-        Var rows = objective.perSample(pass, targets);
-        Var loss = rows.mean();
+        Var loss = objective.apply(pass, targets); // the batch objective: no per-sample split needed
         input.tape().backward(loss, Tensor.scalar(weight));
-        return new Sample(pass, loss, rows.value().data().clone());
+        return new Sample(pass, loss, null);
     }
 
     @Override

@@ -183,7 +183,17 @@ public sealed interface Loss {
         @Override
         public Var apply(Var out, Targets y) {
             int[] sh = out.shape();
-            return squaredTraces(out, y).sum().mul(1f / ((float) sh[0] * sh[1] * sh[2]));
+            check(out, y);
+            Var diff = out.sub(out.tape().constant(y.spikes()));
+            Var d = null;
+            Var total = null;
+            for (int t = 0; t < sh[0]; t++) {
+                Var e = diff.select(0, t);
+                d = d == null ? e : d.mul(gamma).add(e);
+                Var sq = d.square().sum();
+                total = total == null ? sq : total.add(sq);
+            }
+            return total.mul(1f / ((float) sh[0] * sh[1] * sh[2]));
         }
 
         @Override
@@ -192,8 +202,7 @@ public sealed interface Loss {
             return squaredTraces(out, y).sum(1, false).mul(1f / ((float) sh[0] * sh[2]));
         }
 
-        /** {@code Σ_t d_t²} per sample and channel, {@code [B, C]}. */
-        private Var squaredTraces(Var out, Targets y) {
+        private static void check(Var out, Targets y) {
             int[] sh = out.shape();
             if (y.spikes() == null) {
                 throw new IllegalArgumentException("van_rossum needs target spikes of shape " + Arrays.toString(sh));
@@ -202,6 +211,12 @@ public sealed interface Loss {
                 throw new IllegalArgumentException("van_rossum: target spikes " + Arrays.toString(y.spikes().shape())
                         + " do not match the output " + Arrays.toString(sh));
             }
+        }
+
+        /** {@code Σ_t d_t²} per sample and channel, {@code [B, C]}. */
+        private Var squaredTraces(Var out, Targets y) {
+            int[] sh = out.shape();
+            check(out, y);
             Var diff = out.sub(out.tape().constant(y.spikes()));
             Var d = null;
             Var total = null;

@@ -88,7 +88,10 @@ public final class StepContext {
         return random;
     }
 
-    /** Whether this forward pass is for training (stochastic layers sample) or evaluation. */
+    /**
+     * Whether this forward pass is for training or evaluation. Stochastic layers draw their spikes in both (the
+     * stochastic network is the model); evaluation draws from keys of its own.
+     */
     public boolean training() {
         return training;
     }

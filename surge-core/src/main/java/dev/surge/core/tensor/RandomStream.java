@@ -10,14 +10,17 @@ import java.util.Arrays;
  */
 public final class RandomStream {
     private final long[] keys;
+    /** Whether one key serves every row (mixed with the row index), as {@link #of} makes. */
+    private final boolean shared;
 
-    private RandomStream(long[] keys) {
+    private RandomStream(long[] keys, boolean shared) {
         this.keys = keys;
+        this.shared = shared;
     }
 
-    /** A one-row stream with key {@code seed}; {@link #uniform} accepts any row and mixes it in. */
+    /** A stream with the one key {@code seed} for every row; {@link #uniform} mixes the row in. */
     public static RandomStream of(long seed) {
-        return new RandomStream(new long[] {seed});
+        return new RandomStream(new long[] {seed}, true);
     }
 
     /** A stream whose row {@code i} has key {@code keys[i]}. */
@@ -25,7 +28,7 @@ public final class RandomStream {
         if (keys.length == 0) {
             throw new IllegalArgumentException("random stream: no rows");
         }
-        return new RandomStream(keys.clone());
+        return new RandomStream(keys.clone(), false);
     }
 
     /** A stream with every key mixed with {@code id}: independent numbers for another layer or purpose. */
@@ -34,7 +37,7 @@ public final class RandomStream {
         for (int i = 0; i < k.length; i++) {
             k[i] = mix(keys[i], id);
         }
-        return new RandomStream(k);
+        return new RandomStream(k, shared);
     }
 
     /** Number of rows with their own key (1 for {@link #of}). */
@@ -44,7 +47,7 @@ public final class RandomStream {
 
     /** A uniform number in [0, 1) with 24 random bits, for row {@code row} and counter {@code counter}. */
     public float uniform(int row, long counter) {
-        long key = keys.length == 1 ? mix(keys[0], row) : keys[row];
+        long key = shared ? mix(keys[0], row) : keys[row];
         return (mix(key, counter) >>> 40) * 0x1.0p-24f;
     }
 

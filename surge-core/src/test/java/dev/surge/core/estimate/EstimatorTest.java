@@ -129,7 +129,7 @@ class EstimatorTest {
         long[] keys = {11, 22, 33, 44};
         Tensor all = p.net().forward(new Tape().constant(x), new ForwardContext(Backend.COMPOSED, true,
                 RandomStream.perRow(keys), SpikeFunction.HEAVISIDE)).outputs().get(0).value();
-        for (int[] part : new int[][] {{0, 2}, {2, 4}}) {
+        for (int[] part : new int[][] {{0, 2}, {2, 4}, {0, 1}, {1, 4}, {3, 4}}) { // a one-row chunk included
             Tensor xs = rows(x, part[0], part[1]);
             long[] ks = java.util.Arrays.copyOfRange(keys, part[0], part[1]);
             Tensor got = p.net().forward(new Tape().constant(xs), new ForwardContext(Backend.COMPOSED, true,
