@@ -10,6 +10,26 @@ out=${2:-runs/estimators}
 mkdir -p "$out"
 cases=(surge-io/src/test/resources/golden/stochastic_*.json)
 
+# train NAME ARGS...: one run into $out/NAME (its final JSON line in $out/NAME.json); a run that diverges is
+# reported and left out of the curves, and the script goes on. KEEP=1 keeps runs that finished before.
+runs=()
+labels=()
+train() {
+    local name=$1
+    shift
+    if [[ -n ${KEEP:-} && -f $out/$name/result.json && -s $out/$name.json ]]; then
+        cat "$out/$name.json"
+    elif ./surge train "$@" --no-plots --json --force --out "$out/$name" > "$out/$name.json"; then
+        cat "$out/$name.json"
+    else
+        echo "$name: did not finish (see the message above); its last good checkpoint is in $out/$name"
+    fi
+    if [[ -s $out/$name/metrics.jsonl ]]; then
+        runs+=("$out/$name")
+        labels+=("${name#*-}")
+    fi
+}
+
 if [[ $what == lab || $what == all ]]; then
     # every estimator against the exact gradient of the expected loss, 10 000 samples each
     ./surge estimators "${cases[@]}" --samples 10000 --seed 0 --plot-dir "$out" | tee "$out/lab.txt"
@@ -24,23 +44,20 @@ if [[ $what == randman || $what == all ]]; then
     # trained for the same number of forward passes (60 epochs, one sample per batch) by each estimator; rate_l1
     # instead of the default homeostasis, which is not a per-sample loss that REINFORCE could weight
     runs=()
-    ./surge train --regularize rate_l1:1 --threads 2 --no-plots --json --force --out "$out/randman-deterministic" \
-        | tee "$out/randman-deterministic.json"
-    runs+=("$out/randman-deterministic")
+    labels=()
+    train randman-deterministic --regularize rate_l1:1 --threads 2
     for e in surrogate stochastic_surrogate straight_through concrete reinforce reinforce_baseline; do
-        ./surge train --stochastic 20 --estimator "$e" --regularize rate_l1:1 --threads 2 --no-plots --json --force \
-            --out "$out/randman-$e" | tee "$out/randman-$e.json"
-        runs+=("$out/randman-$e")
+        train "randman-$e" --stochastic 20 --estimator "$e" --regularize rate_l1:1 --threads 2
     done
     ./surge curves "${runs[@]}" --metric val_accuracy --title "Randman, stochastic network (k = 20): validation accuracy" \
-        --labels deterministic,surrogate,stochastic_surrogate,straight_through,concrete,reinforce,reinforce_baseline \
-        --out "$out/randman_curves.png" | tee "$out/randman.txt"
+        --labels "$(IFS=,; echo "${labels[*]}")" --out "$out/randman_curves.png" | tee "$out/randman.txt"
 fi
 
 if [[ $what == randman-lab || $what == all ]]; then
     # bias, variance and cost at Randman's scale (12 800 stochastic spikes per sample: no enumeration), on the
-    # stochastic-surrogate run's trained network and 8 test samples, against 20 000 reinforce_baseline samples
-    ./surge estimators --run "$out/randman-stochastic_surrogate" --batch 8 --samples 1000 --reference-samples 20000 \
+    # surrogate run's trained network (93% with sampled spikes) and 8 test samples, against 20 000
+    # reinforce_baseline samples
+    ./surge estimators --run "$out/randman-surrogate" --batch 8 --samples 1000 --reference-samples 20000 \
         --plot-dir "$out" | tee "$out/randman_lab.txt"
 fi
 
@@ -51,18 +68,12 @@ if [[ $what == binary || $what == all ]]; then
     runs=()
     labels=()
     for s in straight_through rectangle:2 sigmoid fast_sigmoid atan triangle gaussian; do
-        name=${s//:/-}
-        ./surge train --dataset fashion-mnist --time-steps 1 --model ff-wide --surrogate "$s" --epochs 20 \
-            --threads 2 --no-plots --json --force --out "$out/binary-$name" | tee "$out/binary-$name.json"
-        runs+=("$out/binary-$name")
-        labels+=("$name")
+        train "binary-${s//:/-}" --dataset fashion-mnist --time-steps 1 --model ff-wide --surrogate "$s" --epochs 20 \
+            --threads 2
     done
     for e in stochastic_surrogate reinforce reinforce_baseline straight_through; do
-        ./surge train --dataset fashion-mnist --time-steps 1 --model ff-wide --stochastic 4 --estimator "$e" \
-            --epochs 20 --threads 2 --no-plots --json --force --out "$out/binary-stochastic-$e" \
-            | tee "$out/binary-stochastic-$e.json"
-        runs+=("$out/binary-stochastic-$e")
-        labels+=("stochastic-$e")
+        train "binary-stochastic-$e" --dataset fashion-mnist --time-steps 1 --model ff-wide --stochastic 4 \
+            --estimator "$e" --epochs 20 --threads 2
     done
     ./surge curves "${runs[@]}" --metric val_accuracy --title "Binary MLP on Fashion-MNIST: validation accuracy" \
         --labels "$(IFS=,; echo "${labels[*]}")" --out "$out/binary_curves.png" | tee "$out/binary.txt"
