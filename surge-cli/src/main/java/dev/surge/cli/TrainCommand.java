@@ -159,6 +159,14 @@ final class TrainCommand implements Callable<Integer> {
             + "stochastic_surrogate, straight_through, concrete, reinforce or reinforce_baseline.")
     String estimator;
 
+    @Option(names = "--rule", paramLabel = "NAME", description = "The learning rule: bptt (default) or eprop "
+            + "(eligibility propagation: one LIF or ALIF layer and a readout, no backpropagation through time).")
+    String rule;
+
+    @Option(names = "--feedback", paramLabel = "KIND", description = "e-prop's feedback of the readout error: "
+            + "symmetric (default; the readout's weights) or random (a fixed random matrix).")
+    String feedback;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -423,6 +431,8 @@ final class TrainCommand implements Callable<Integer> {
         fields.put("--limit", RunConfig::limit);
         fields.put("--estimator", RunConfig::estimator);
         fields.put("--stochastic", RunConfig::stochastic);
+        fields.put("--rule", RunConfig::learningRule);
+        fields.put("--feedback", RunConfig::feedback);
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
         for (var e : fields.entrySet()) {
             Object now = e.getValue().apply(given);
@@ -533,9 +543,27 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException ex) {
             throw bad("--estimator: " + ex.getMessage());
         }
+        String learn = rule != null ? rule.trim().toLowerCase(Locale.ROOT).replace('-', '_') : "bptt";
+        if (!learn.equals("bptt") && !learn.equals("eprop")) {
+            throw bad("--rule: unknown learning rule '" + rule + "'; known: bptt, eprop");
+        }
+        if (learn.equals("eprop") && !est.equals("bptt")) {
+            throw bad("--rule eprop and --estimator " + est + " both choose how gradients are obtained; give one");
+        }
+        if (feedback != null && !learn.equals("eprop")) {
+            throw bad("--feedback applies only to --rule eprop");
+        }
+        String fb = "symmetric";
+        if (learn.equals("eprop")) {
+            try {
+                fb = dev.surge.core.eprop.EProp.Feedback.parse(feedback != null ? feedback : "symmetric").toString();
+            } catch (IllegalArgumentException ex) {
+                throw bad("--feedback: " + ex.getMessage());
+            }
+        }
         RunConfig rc = new RunConfig(dataset, m, e, batchSize, lr, t, enc, surrogate, loss, optimizer, weightDecay,
                 schedule, clip, patience, seed, dataSeed, th, backend, limit != null ? limit : 0, dir, rm,
-                regularize == null ? List.of() : List.copyOf(regularize), est, k);
+                regularize == null ? List.of() : List.copyOf(regularize), est, k, learn, fb);
         try {
             rc.checkEstimator();
         } catch (IllegalArgumentException ex) {
@@ -590,7 +618,8 @@ final class TrainCommand implements Callable<Integer> {
     record RunConfig(String dataset, String model, int epochs, int batchSize, float lr, int steps, String encoding,
                      String surrogate, String loss, String optimizer, float weightDecay, String schedule, float clip,
                      int patience, long seed, long dataSeed, int threads, String backend, int limit, Path out,
-                     String randman, List<String> regularize, String estimator, float stochastic) {
+                     String randman, List<String> regularize, String estimator, float stochastic, String learningRule,
+                     String feedback) {
 
         List<LayerSpec> layers(int classes) {
             List<LayerSpec> l = Presets.DESCRIPTIONS.containsKey(model)
@@ -625,6 +654,9 @@ final class TrainCommand implements Callable<Integer> {
         }
 
         dev.surge.core.train.LearningRule rule() {
+            if (learningRule.equals("eprop")) {
+                return dev.surge.core.eprop.EProp.of(feedback, seed);
+            }
             return rule(estimator);
         }
 
@@ -633,6 +665,13 @@ final class TrainCommand implements Callable<Integer> {
          * estimators need every spiking layer stochastic and penalties that are sums over samples.
          */
         void checkEstimator() {
+            if (learningRule.equals("eprop")) {
+                try {
+                    dev.surge.core.eprop.EProp.check(layers(2));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--rule eprop: " + e.getMessage());
+                }
+            }
             if (!estimator.startsWith("reinforce")) {
                 return;
             }
@@ -689,6 +728,10 @@ final class TrainCommand implements Callable<Integer> {
             var regs = o.putArray("regularize");
             regularize.forEach(regs::add);
             o.put("estimator", estimator);
+            o.put("rule", learningRule);
+            if (learningRule.equals("eprop")) {
+                o.put("feedback", feedback);
+            }
             if (stochastic > 0) {
                 o.put("stochastic", stochastic);
             }
@@ -712,13 +755,19 @@ final class TrainCommand implements Callable<Integer> {
                     text(file, o, "backend"), o.path("limit").asInt(), cli != null ? cli.out() : null,
                     o.path("randman").asText(DataSplits.randmanSpec(null)), strings(o.path("regularize")),
                     o.has("estimator") ? text(file, o, "estimator") : "bptt",
-                    o.has("stochastic") ? (float) number(file, o, "stochastic") : 0f);
+                    o.has("stochastic") ? (float) number(file, o, "stochastic") : 0f,
+                    o.has("rule") ? text(file, o, "rule") : "bptt", o.path("feedback").asText("symmetric"));
+            if (!List.of("bptt", "eprop").contains(c.learningRule())) {
+                throw new FormatException(file, "field 'rule': unknown learning rule '" + c.learningRule()
+                        + "'; known: bptt, eprop");
+            }
             if (c.stochastic() < 0) {
                 throw new FormatException(file, "field 'stochastic': must be a positive escape-noise scale, got "
                         + c.stochastic());
             }
             try {
                 rule(c.estimator());
+                dev.surge.core.eprop.EProp.Feedback.parse(c.feedback());
                 c.checkEstimator();
                 Surrogate.parse(c.surrogate());
                 Schedule.parse(c.schedule());

@@ -147,6 +147,44 @@ class TrainCommandTest {
     }
 
     @Test
+    void epropTrainsResumesBitExactlyAndRefusesWhatItCannotTrain(@TempDir Path tmp) throws Exception {
+        Path whole = tmp.resolve("whole");
+        List<String> eprop = new ArrayList<>(QUICK);
+        eprop.set(eprop.indexOf("300"), "1000");
+        eprop.addAll(List.of("--lr", "0.02", "--rule", "eprop"));
+        Run w = run(eprop, "--epochs", "5", "--json", "--out", whole.toString());
+        assertEquals(0, w.code(), w.err());
+        double acc = JSON.readTree(w.out().strip()).get("test_accuracy").asDouble();
+        assertTrue(acc > 0.15, "e-prop learns randman above chance (0.1; BPTT reaches 0.34 here): " + acc);
+        assertEquals("eprop", JSON.readTree(whole.resolve("config.json").toFile()).get("rule").asText());
+        Path parts = tmp.resolve("parts");
+        assertEquals(0, run(eprop, "--epochs", "5", "--stop-after", "2", "--out", parts.toString()).code());
+        Run rest = run(List.of("train"), "--resume", "--out", parts.toString());
+        assertEquals(0, rest.code(), rest.err());
+        assertArrayEquals(Files.readAllBytes(whole.resolve("model.safetensors")),
+                Files.readAllBytes(parts.resolve("model.safetensors")));
+        Run random = run(eprop, "--feedback", "random", "--epochs", "5", "--out", tmp.resolve("random").toString());
+        assertEquals(0, random.code(), random.err());
+        assertFalse(Arrays.equals(Files.readAllBytes(whole.resolve("model.safetensors")),
+                Files.readAllBytes(tmp.resolve("random/model.safetensors"))));
+
+        Path out = tmp.resolve("never");
+        assertOneLineError(run(QUICK, "--rule", "eprop", "--model", "ff-deep", "--out", out.toString()), 2,
+                "--rule eprop: e-prop trains one spiking layer followed by a readout; this model has 3 layers");
+        assertOneLineError(run(QUICK, "--rule", "eprop", "--feedback", "hebbian", "--out", out.toString()), 2,
+                "--feedback: unknown e-prop feedback 'hebbian'; known: symmetric, random");
+        assertOneLineError(run(QUICK, "--feedback", "random", "--out", out.toString()), 2,
+                "--feedback applies only to --rule eprop");
+        assertOneLineError(run(QUICK, "--rule", "eprop", "--estimator", "surrogate", "--out", out.toString()), 2,
+                "--rule eprop and --estimator surrogate both choose how gradients are obtained");
+        assertOneLineError(run(QUICK, "--rule", "rtrl", "--out", out.toString()), 2,
+                "--rule: unknown learning rule 'rtrl'; known: bptt, eprop");
+        assertOneLineError(run(QUICK, "--rule", "eprop", "--stochastic", "5", "--out", out.toString()), 2,
+                "layer 0: e-prop does not support escape noise");
+        assertFalse(Files.exists(out), "nothing may be written for a refused run");
+    }
+
+    @Test
     void anExistingRunIsNeverOverwrittenWithoutResumeOrForce(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("run");
         assertEquals(0, run(QUICK, "--epochs", "1", "--out", dir.toString()).code());

@@ -112,6 +112,17 @@ public final class Network {
             this.bound = bound;
         }
 
+        /**
+         * A pass that a learning rule assembled itself (e-prop runs the spiking layer outside the tape): each
+         * layer's output, and each parameter's variable, whose gradient {@link #accumulateGrads} adds into it.
+         */
+        public static Pass of(List<Var> outputs, Map<Parameter, Var> bound) {
+            if (outputs.isEmpty()) {
+                throw new IllegalArgumentException("pass: no layer outputs");
+            }
+            return new Pass(List.copyOf(outputs), new IdentityHashMap<>(bound));
+        }
+
         /** Output of each layer, {@code [T, B, out_i]}. */
         public List<Var> outputs() {
             return outputs;

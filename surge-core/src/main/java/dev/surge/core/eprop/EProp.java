@@ -1,0 +1,419 @@
+package dev.surge.core.eprop;
+
+import dev.surge.core.autograd.Tape;
+import dev.surge.core.autograd.Var;
+import dev.surge.core.loss.Targets;
+import dev.surge.core.neuron.Alif;
+import dev.surge.core.neuron.Lif;
+import dev.surge.core.neuron.NeuronModel;
+import dev.surge.core.neuron.Reset;
+import dev.surge.core.neuron.SpikeFunction;
+import dev.surge.core.neuron.SpikingDynamics;
+import dev.surge.core.nn.ForwardContext;
+import dev.surge.core.nn.Layer;
+import dev.surge.core.nn.LayerSpec;
+import dev.surge.core.nn.Network;
+import dev.surge.core.nn.Parameter;
+import dev.surge.core.nn.ReadoutSpec;
+import dev.surge.core.nn.SpikingSpec;
+import dev.surge.core.surrogate.Surrogate;
+import dev.surge.core.tensor.Blas;
+import dev.surge.core.tensor.Tensor;
+import dev.surge.core.train.LearningRule;
+import dev.surge.core.train.Objective;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+
+/**
+ * E-prop (Bellec et al., Nat. Commun. 2020): the gradient of a recurrent spiking layer factorised into eligibility
+ * traces, computed forward in time, times a learning signal broadcast from the readout. No gradient flows back
+ * through time inside the network.
+ *
+ * <p>The network is one spiking layer ({@link Lif} or {@link Alif}, recurrent or not) and a leaky readout. With
+ * {@code I_t = W·x_t + V·z_{t−1} + b}, {@code ψ_t = σ'(h_t)} the surrogate derivative of the spike at
+ * {@code h_t = v_t − θ_t}, and every presynaptic signal {@code p} ({@code x_i}, {@code z_{i,t−1}}, or 1 for the
+ * bias) filtered by the membrane, {@code p̄_t = β·p̄_{t−1} + p_t}:
+ * <pre>
+ *   LIF:   e_{ji,t} = ψ_{j,t} · p̄_{i,t}
+ *   ALIF:  ε^a_{ji,t+1} = (ρ − adapt·ψ_{j,t})·ε^a_{ji,t} + ψ_{j,t}·p̄_{i,t},    e_{ji,t} = ψ_{j,t}·(p̄_{i,t} − adapt·ε^a_{ji,t})
+ *   ∇W_ji = Σ_t L_{j,t} · e_{ji,t},    L_{j,t} = Σ_k B_kj · ∂E/∂c_{k,t} + ∂E/∂z_{j,t}|local
+ * </pre>
+ * where {@code c_t = W_out·z_t + b_out} is the readout's input current: {@code ∂E/∂c_{k,t}} is the readout error
+ * (for a leaky readout it already holds the future part {@code Σ_{t'≥t} κ^{t'−t}·∂E/∂y_{k,t'}}, which Bellec's
+ * filtered traces {@code F_κ(e)} compute in the other order), {@code B = W_out} for {@link Feedback#SYMMETRIC}
+ * feedback or a fixed random matrix for {@link Feedback#RANDOM}, and the local part is the spike penalties'
+ * gradient. The readout's own parameters get their exact gradient. With symmetric feedback the result is the BPTT
+ * gradient of the same network with {@code z_{t−1}} detached in the recurrent input and in the reset, to float
+ * rounding ({@code EPropTest}).
+ *
+ * <p>The readout error is computed on a tape from the recorded spikes, so any loss and any spike penalty works; the
+ * eligibility traces then run forward in blocks of time steps. Memory holds the layer's spikes and surrogate
+ * derivatives {@code [T, B, N]} (not BPTT's tape of every intermediate), plus {@code B·N·(in + N + 1)} adaptation
+ * eligibilities for ALIF.
+ */
+public final class EProp implements LearningRule {
+    /** The matrix that carries the readout error to the spiking neurons. */
+    public enum Feedback {
+        /** {@code B = W_out}: the e-prop gradient of the detached network. */
+        SYMMETRIC,
+        /** A fixed random {@code B}, drawn once from the rule's seed as {@code W_out} is initialised. */
+        RANDOM;
+
+        /** {@code symmetric} or {@code random}. */
+        public static Feedback parse(String name) {
+            String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+            return switch (n) {
+                case "symmetric" -> SYMMETRIC;
+                case "random" -> RANDOM;
+                default -> throw new IllegalArgumentException("unknown e-prop feedback '" + name
+                        + "'; known: symmetric, random");
+            };
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Time steps whose traces are formed before one product adds them into the gradient. */
+    private static final int BLOCK = 32;
+
+    private final Feedback feedback;
+    private final long seed;
+
+    private EProp(Feedback feedback, long seed) {
+        this.feedback = feedback;
+        this.seed = seed;
+    }
+
+    /** Symmetric feedback ({@code B = W_out}). */
+    public static EProp symmetric() {
+        return new EProp(Feedback.SYMMETRIC, 0L);
+    }
+
+    /** Random fixed feedback drawn from {@code seed}. */
+    public static EProp random(long seed) {
+        return new EProp(Feedback.RANDOM, seed);
+    }
+
+    /** {@code feedback} ({@code symmetric} or {@code random}); {@code seed} draws a random feedback matrix. */
+    public static EProp of(String feedback, long seed) {
+        return new EProp(Feedback.parse(feedback), seed);
+    }
+
+    public Feedback feedback() {
+        return feedback;
+    }
+
+    /**
+     * Refuses a network e-prop cannot train, with one line naming the layer and why: e-prop here is one spiking layer
+     * of LIF or ALIF neurons (subtract or no reset, detached; no refractory period, short-term plasticity, escape
+     * noise or learnt β/θ) followed by a readout.
+     */
+    public static void check(List<? extends LayerSpec> specs) {
+        if (specs.size() != 2 || !(specs.get(0) instanceof SpikingSpec) || !(specs.get(1) instanceof ReadoutSpec)) {
+            throw new IllegalArgumentException("e-prop trains one spiking layer followed by a readout; this model has "
+                    + describe(specs));
+        }
+        SpikingSpec s = (SpikingSpec) specs.get(0);
+        Lif lif = membrane(s.neuron());
+        if (lif == null) {
+            throw new IllegalArgumentException("layer 0: e-prop supports lif and alif neurons, not '"
+                    + s.neuron().type() + "'");
+        }
+        String why = null;
+        if (lif.reset() == Reset.ZERO) {
+            why = "a zero reset (its eligibility is per synapse; use the subtract reset)";
+        } else if (lif.reset() == Reset.SUBTRACT && !lif.detachReset()) {
+            why = "a reset that is not detached (e-prop treats the reset as a constant)";
+        } else if (lif.refractory() > 0) {
+            why = "a refractory period";
+        } else if (lif.learnBeta() || lif.learnThreshold()) {
+            why = "a learnt beta or threshold";
+        } else if (s.stp() != null) {
+            why = "short-term plasticity";
+        } else if (s.stochastic() != null) {
+            why = "escape noise (stochastic spikes)";
+        }
+        if (why != null) {
+            throw new IllegalArgumentException("layer 0: e-prop does not support " + why);
+        }
+    }
+
+    private static String describe(List<? extends LayerSpec> specs) {
+        List<String> parts = new ArrayList<>();
+        for (LayerSpec s : specs) {
+            parts.add(s instanceof SpikingSpec sp ? sp.neuron().type() + (sp.recurrent() ? " (recurrent)" : "")
+                    : "readout");
+        }
+        return specs.size() + " layers: " + String.join(", ", parts);
+    }
+
+    private static Lif membrane(NeuronModel<?> m) {
+        if (m instanceof Lif l) {
+            return l;
+        }
+        if (m instanceof Alif a) {
+            return a.membrane();
+        }
+        return null;
+    }
+
+    @Override
+    public Outcome apply(Network net, Var input, Targets targets, Objective objective, ForwardContext ctx,
+                         float weight) {
+        List<LayerSpec> specs = new ArrayList<>();
+        net.layers().forEach(l -> specs.add(l.spec()));
+        check(specs);
+        if (ctx.spikes() != SpikeFunction.HEAVISIDE) {
+            throw new IllegalArgumentException("e-prop needs deterministic Heaviside spikes");
+        }
+        Layer hidden = net.layers().get(0);
+        Layer readout = net.layers().get(1);
+        Tape tape = input.tape();
+        Map<Parameter, Var> bound = new IdentityHashMap<>();
+        Function<Parameter, Var> bind = p -> bound.computeIfAbsent(p, q -> tape.param(q.value()));
+        Map<String, Parameter> hp = hidden.parameters();
+        Var wVar = bind.apply(hp.get("W"));
+        Var bVar = bind.apply(hp.get("b"));
+        Var vVar = hp.containsKey("V") ? bind.apply(hp.get("V")) : null;
+
+        Run run = new Run(hidden, input.value());
+        run.forward();
+
+        // the readout and the objective on the tape, from the recorded spikes: zLocal carries the spike penalties'
+        // gradient, zRead the readout's
+        Tensor z = Tensor.of(run.z, run.steps, run.batch, run.n);
+        Var zLocal = tape.param(z);
+        Var zRead = tape.param(z);
+        Map<String, Parameter> rp = readout.parameters();
+        Function<String, Var> rparam = name -> rp.containsKey(name) ? bind.apply(rp.get(name)) : null;
+        Var current = readout.projection().apply(zRead, rparam);
+        Var y = SpikingDynamics.readout(current, rparam.apply("beta"), ((ReadoutSpec) readout.spec()).beta());
+        Network.Pass pass = Network.Pass.of(List.of(zLocal, y), bound);
+        Var loss = objective.apply(pass, targets);
+        tape.backward(loss, Tensor.scalar(weight));
+
+        float[] signal = zLocal.grad().data().clone();
+        float[] fromReadout;
+        if (feedback == Feedback.SYMMETRIC) {
+            fromReadout = zRead.grad().data();
+        } else {
+            int classes = current.dim(2);
+            Tensor err = current.grad().reshape(run.steps * run.batch, classes);
+            fromReadout = Tensor.matmul(err, false, randomFeedback(classes, run.n), false).data();
+        }
+        for (int i = 0; i < signal.length; i++) {
+            signal[i] += fromReadout[i];
+        }
+        Grads g = run.gradients(signal, vVar != null);
+        wVar.accumulate(g.w);
+        bVar.accumulate(g.b);
+        if (vVar != null) {
+            vVar.accumulate(g.v);
+        }
+        return new Outcome(pass, loss);
+    }
+
+    /** {@code B [classes, n]}, drawn as the readout's {@code W} is: {@code U(−1/√n, 1/√n)}. */
+    private Tensor randomFeedback(int classes, int n) {
+        float bound = (float) (1.0 / Math.sqrt(n));
+        return Tensor.uniform(new SplittableRandom(seed ^ 0x6570726f70L), -bound, bound, classes, n);
+    }
+
+    private record Grads(float[] w, float[] b, float[] v) {
+    }
+
+    /** The spiking layer run forward outside the tape, and its eligibility traces. */
+    private static final class Run {
+        final int steps;
+        final int batch;
+        final int n;
+        final int inputs;
+        final float[] x;
+        final float[] currents;
+        final Tensor recurrent;
+        final Lif lif;
+        final Alif alif;
+        final Surrogate surrogate;
+        final float[] z;
+        final float[] psi;
+
+        Run(Layer hidden, Tensor input) {
+            SpikingSpec spec = (SpikingSpec) hidden.spec();
+            int[] sh = input.shape();
+            if (sh.length != 3 || sh[2] != hidden.inputs()) {
+                throw new IllegalArgumentException("layer 0: e-prop expects input [T, B, " + hidden.inputs()
+                        + "], got " + java.util.Arrays.toString(sh));
+            }
+            steps = sh[0];
+            batch = sh[1];
+            inputs = sh[2];
+            n = spec.out();
+            Map<String, Parameter> hp = hidden.parameters();
+            Tape scratch = new Tape();
+            // the currents of all steps by the layer's own projection, as its forward pass computes them
+            currents = hidden.projection().apply(scratch.constant(input),
+                    name -> hp.containsKey(name) ? scratch.constant(hp.get(name).value()) : null).value().data();
+            x = input.data();
+            recurrent = hp.containsKey("V") ? hp.get("V").value() : null;
+            alif = spec.neuron() instanceof Alif a ? a : null;
+            lif = membrane(spec.neuron());
+            surrogate = spec.surrogate();
+            z = new float[steps * batch * n];
+            psi = new float[steps * batch * n];
+        }
+
+        /** The layer's equations (the same float operations, in the same order, as {@link Lif} and {@link Alif}). */
+        void forward() {
+            int bn = batch * n;
+            float[] v = new float[bn];
+            float[] a = new float[bn];
+            float[] prev = new float[bn];
+            float beta = lif.beta();
+            float th = lif.threshold();
+            boolean subtract = lif.reset() == Reset.SUBTRACT;
+            for (int t = 0; t < steps; t++) {
+                float[] rec = recurrent != null
+                        ? Tensor.matmul(Tensor.of(prev, batch, n), false, recurrent, true).data() : null;
+                int o = t * bn;
+                for (int i = 0; i < bn; i++) {
+                    float in = rec != null ? currents[o + i] + rec[i] : currents[o + i];
+                    float nv = subtract ? v[i] * beta + in - prev[i] * th : v[i] * beta + in;
+                    float h;
+                    if (alif != null) {
+                        a[i] = a[i] * alif.rho() + prev[i];
+                        h = nv - (a[i] * alif.adapt() + th);
+                    } else {
+                        h = nv + -th;
+                    }
+                    v[i] = nv;
+                    z[o + i] = h > 0 ? 1f : 0f;
+                    psi[o + i] = surrogate.derivative(h);
+                }
+                System.arraycopy(z, o, prev, 0, bn);
+            }
+        }
+
+        /**
+         * Gradients of W, b and V from the learning signal {@code signal [T, B, N]}: {@code Σ_t (L·ψ)_tᵀ·p̄_t} by
+         * blocks of time steps, plus ALIF's adaptation term step by step.
+         */
+        Grads gradients(float[] signal, boolean withV) {
+            int bn = batch * n;
+            float beta = lif.beta();
+            float[] gw = new float[n * inputs];
+            float[] gb = new float[n];
+            float[] gv = withV ? new float[n * n] : null;
+            float[] xbar = new float[batch * inputs];
+            float[] zbar = new float[bn];
+            float one = 0f;
+            int pre = inputs + n + 1; // presynaptic signals of the adaptation eligibilities: x, z_{t−1}, 1
+            float[] ea = alif != null ? new float[bn * pre] : null;
+            float[] lpsiBlock = new float[BLOCK * bn];
+            float[] xBlock = new float[BLOCK * batch * inputs];
+            float[] zBlock = withV ? new float[BLOCK * bn] : null;
+            float[] oneBlock = new float[BLOCK];
+            Blas blas = Blas.get();
+            int filled = 0;
+            for (int t = 0; t < steps; t++) {
+                // the membrane-filtered presynaptic traces p̄_t
+                int xo = t * batch * inputs;
+                for (int i = 0; i < xbar.length; i++) {
+                    xbar[i] = beta * xbar[i] + x[xo + i];
+                }
+                if (t > 0) {
+                    int zo = (t - 1) * bn;
+                    for (int i = 0; i < bn; i++) {
+                        zbar[i] = beta * zbar[i] + z[zo + i];
+                    }
+                } // else: z_{−1} = 0 and zbar stays 0
+                one = beta * one + 1f;
+                int o = t * bn;
+                if (alif != null) {
+                    adaptation(t, signal, gw, gb, gv, xbar, zbar, one, ea);
+                }
+                for (int i = 0; i < bn; i++) {
+                    lpsiBlock[filled * bn + i] = signal[o + i] * psi[o + i];
+                }
+                System.arraycopy(xbar, 0, xBlock, filled * batch * inputs, xbar.length);
+                if (withV) {
+                    System.arraycopy(zbar, 0, zBlock, filled * bn, bn);
+                }
+                oneBlock[filled] = one;
+                filled++;
+                if (filled == BLOCK || t == steps - 1) {
+                    int rows = filled * batch;
+                    // gW[n, in] += Lψᵀ [n, rows] · x̄ [rows, in]; gV likewise with z̄
+                    blas.sgemm(true, false, n, inputs, rows, 1f, lpsiBlock, 0, n, xBlock, 0, inputs, 1f, gw, 0,
+                            inputs);
+                    if (withV) {
+                        blas.sgemm(true, false, n, n, rows, 1f, lpsiBlock, 0, n, zBlock, 0, n, 1f, gv, 0, n);
+                    }
+                    for (int s = 0; s < filled; s++) {
+                        for (int bj = 0; bj < bn; bj++) {
+                            gb[bj % n] += lpsiBlock[s * bn + bj] * oneBlock[s];
+                        }
+                    }
+                    filled = 0;
+                }
+            }
+            return new Grads(gw, gb, gv);
+        }
+
+        /**
+         * ALIF at step t: subtracts {@code adapt·L·ψ·ε^a_t} from the gradients, then advances
+         * {@code ε^a_{t+1} = (ρ − adapt·ψ_t)·ε^a_t + ψ_t·p̄_t}. Row {@code (b, j)} of {@code ea} holds the
+         * eligibilities for x (inputs), then z_{t−1} (n), then the bias (1).
+         */
+        private void adaptation(int t, float[] signal, float[] gw, float[] gb, float[] gv, float[] xbar,
+                                float[] zbar, float one, float[] ea) {
+            int pre = inputs + n + 1;
+            int o = t * batch * n;
+            float adapt = alif.adapt();
+            float rho = alif.rho();
+            for (int b = 0; b < batch; b++) {
+                for (int j = 0; j < n; j++) {
+                    int bj = b * n + j;
+                    int row = bj * pre;
+                    float p = psi[o + bj];
+                    float c = adapt * signal[o + bj] * p;
+                    if (c != 0f) {
+                        int w = j * inputs;
+                        for (int i = 0; i < inputs; i++) {
+                            gw[w + i] -= c * ea[row + i];
+                        }
+                        if (gv != null) {
+                            int v = j * n;
+                            for (int i = 0; i < n; i++) {
+                                gv[v + i] -= c * ea[row + inputs + i];
+                            }
+                        }
+                        gb[j] -= c * ea[row + inputs + n];
+                    }
+                    float d = rho - adapt * p;
+                    int xb = b * inputs;
+                    for (int i = 0; i < inputs; i++) {
+                        ea[row + i] = d * ea[row + i] + p * xbar[xb + i];
+                    }
+                    int zb = b * n;
+                    for (int i = 0; i < n; i++) {
+                        ea[row + inputs + i] = d * ea[row + inputs + i] + p * zbar[zb + i];
+                    }
+                    ea[row + inputs + n] = d * ea[row + inputs + n] + p * one;
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "eprop(" + feedback + ")";
+    }
+}
