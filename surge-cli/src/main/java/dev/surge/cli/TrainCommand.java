@@ -178,6 +178,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        HeapWatch.start();
         RunConfig cfg = resolve();
         RunDirectory run = RunDirectory.open(cfg.out(), resume, force);
         if (resume) {
@@ -292,6 +293,7 @@ final class TrainCommand implements Callable<Integer> {
             result.put("wall_seconds", wall);
             result.put("stop", stopReason);
             result.put("run_dir", run.dir().toString());
+            result.put("peak_heap_mb", HeapWatch.peakMb());
             result.put("peak_rss_mb", BenchCommand.peakRssMb());
             run.writeResult(result);
             if (!noPlots) {

@@ -17,6 +17,7 @@ import dev.surge.core.nn.Parameter;
 import dev.surge.core.nn.ReadoutSpec;
 import dev.surge.core.nn.SpikingSpec;
 import dev.surge.core.surrogate.Surrogate;
+import dev.surge.core.tensor.Arena;
 import dev.surge.core.tensor.Blas;
 import dev.surge.core.tensor.Tensor;
 import dev.surge.core.train.LearningRule;
@@ -51,10 +52,13 @@ import java.util.function.Function;
  * gradient of the same network with {@code z_{t−1}} detached in the recurrent input and in the reset, to float
  * rounding ({@code EPropTest}).
  *
- * <p>The readout error is computed on a tape from the recorded spikes, so any loss and any spike penalty works; the
- * eligibility traces then run forward in blocks of time steps. Memory holds the layer's spikes and surrogate
- * derivatives {@code [T, B, N]} (not BPTT's tape of every intermediate), plus {@code B·N·(in + N + 1)} adaptation
- * eligibilities for ALIF.
+ * <p>Two passes over the sequence, each in blocks of time steps: the first runs the layer and keeps only the
+ * readout's input current {@code c [T, B, classes]} and each neuron's spike count; the readout, the loss and the spike
+ * penalties (which depend on the spikes only through their time average) then run on a tape, giving the readout error
+ * {@code ∂E/∂c} for any loss; the second pass runs the layer again, forms the learning signal and the eligibility
+ * traces step by step and adds them into the gradients. Memory is {@code O(T·B·classes)} for the readout plus
+ * {@code O(B·N·(in + N))} for the traces (ALIF's adaptation eligibilities are per synapse), not BPTT's
+ * {@code O(T·B·N)} tape of every intermediate: the spiking layer's memory does not grow with T.
  */
 public final class EProp implements LearningRule {
     /** The matrix that carries the readout error to the spiking neurons. */
@@ -180,44 +184,66 @@ public final class EProp implements LearningRule {
         Map<Parameter, Var> bound = new IdentityHashMap<>();
         Function<Parameter, Var> bind = p -> bound.computeIfAbsent(p, q -> tape.param(q.value()));
         Map<String, Parameter> hp = hidden.parameters();
+        Map<String, Parameter> rp = readout.parameters();
+        Run run = new Run(hidden, readout, input.value());
+        int steps = run.steps;
+        int bn = run.batch * run.n;
+        int bc = run.batch * run.classes;
+
+        // pass 1: the spiking layer forward, keeping only the readout's input current and the spike counts
+        float[] current = new float[steps * bc];
+        double[] counts = new double[bn];
+        Tape scratch = new Tape();
+        Function<String, Var> readoutConst = name -> rp.containsKey(name) && !name.equals("beta")
+                ? scratch.constant(rp.get(name).value()) : null;
+        run.sweep((t0, len, z, psi, x) -> {
+            Tensor zs = Tensor.of(java.util.Arrays.copyOf(z, len * bn), len, run.batch, run.n);
+            float[] c = Arena.outside(() -> readout.projection().apply(scratch.constant(zs), readoutConst).value()
+                    .data());
+            System.arraycopy(c, 0, current, t0 * bc, len * bc);
+            for (int s = 0; s < len; s++) {
+                for (int i = 0; i < bn; i++) {
+                    counts[i] += z[s * bn + i];
+                }
+            }
+        });
+
+        // the readout and the objective on the tape: the loss sees the readout's output, the spike penalties the
+        // spikes' time average (all they depend on; see Regularizer)
+        Var c = tape.param(Tensor.of(current, steps, run.batch, run.classes));
+        Var beta = rp.containsKey("beta") ? bind.apply(rp.get("beta")) : null;
+        Var y = SpikingDynamics.readout(c, beta, ((ReadoutSpec) readout.spec()).beta());
+        float[] mean = new float[bn];
+        double total = 0;
+        for (int i = 0; i < bn; i++) {
+            mean[i] = (float) (counts[i] / steps);
+            total += counts[i];
+        }
+        Var zMean = tape.param(Tensor.of(mean, 1, run.batch, run.n));
         Var wVar = bind.apply(hp.get("W"));
         Var bVar = bind.apply(hp.get("b"));
         Var vVar = hp.containsKey("V") ? bind.apply(hp.get("V")) : null;
-
-        Run run = new Run(hidden, input.value());
-        run.forward();
-
-        // the readout and the objective on the tape, from the recorded spikes: zLocal carries the spike penalties'
-        // gradient, zRead the readout's
-        Tensor z = Tensor.of(run.z, run.steps, run.batch, run.n);
-        Var zLocal = tape.param(z);
-        Var zRead = tape.param(z);
-        Map<String, Parameter> rp = readout.parameters();
-        Function<String, Var> rparam = name -> rp.containsKey(name) ? bind.apply(rp.get(name)) : null;
-        Var current = readout.projection().apply(zRead, rparam);
-        Var y = SpikingDynamics.readout(current, rparam.apply("beta"), ((ReadoutSpec) readout.spec()).beta());
-        Network.Pass pass = Network.Pass.of(List.of(zLocal, y), bound);
+        Var woVar = bind.apply(rp.get("W"));
+        Var boVar = bind.apply(rp.get("b"));
+        Network.Pass pass = Network.Pass.of(List.of(zMean, y), bound).withSpikeCounts(new double[] {total,
+                Double.NaN});
         Var loss = objective.apply(pass, targets);
         tape.backward(loss, Tensor.scalar(weight));
 
-        float[] signal = zLocal.grad().data().clone();
-        float[] fromReadout;
-        if (feedback == Feedback.SYMMETRIC) {
-            fromReadout = zRead.grad().data();
-        } else {
-            int classes = current.dim(2);
-            Tensor err = current.grad().reshape(run.steps * run.batch, classes);
-            fromReadout = Tensor.matmul(err, false, randomFeedback(classes, run.n), false).data();
+        // pass 2: the same forward again, with the eligibility traces and the learning signal
+        Tensor fb = feedback == Feedback.SYMMETRIC ? rp.get("W").value() : randomFeedback(run.classes, run.n);
+        float[] local = zMean.grad().data().clone();
+        for (int i = 0; i < bn; i++) {
+            local[i] /= steps; // ∂(time average)/∂z_t
         }
-        for (int i = 0; i < signal.length; i++) {
-            signal[i] += fromReadout[i];
-        }
-        Grads g = run.gradients(signal, vVar != null);
+        Grads g = run.gradients(c.grad().data(), fb, local, vVar != null);
         wVar.accumulate(g.w);
         bVar.accumulate(g.b);
         if (vVar != null) {
             vVar.accumulate(g.v);
         }
+        woVar.accumulate(g.wOut);
+        boVar.accumulate(g.bOut);
         return new Outcome(pass, loss);
     }
 
@@ -227,155 +253,196 @@ public final class EProp implements LearningRule {
         return Tensor.uniform(new SplittableRandom(seed ^ 0x6570726f70L), -bound, bound, classes, n);
     }
 
-    private record Grads(float[] w, float[] b, float[] v) {
+    private record Grads(float[] w, float[] b, float[] v, float[] wOut, float[] bOut) {
     }
 
-    /** The spiking layer run forward outside the tape, and its eligibility traces. */
+    /** What one block of time steps hands on: spikes and surrogate derivatives {@code [len, B, N]}, input. */
+    private interface Block {
+        void accept(int t0, int len, float[] z, float[] psi, float[] x);
+    }
+
+    /** The spiking layer run forward outside the tape in blocks of time steps, and its eligibility traces. */
     private static final class Run {
         final int steps;
         final int batch;
         final int n;
         final int inputs;
-        final float[] x;
-        final float[] currents;
+        final int classes;
+        final Tensor input;
+        final Layer hidden;
         final Tensor recurrent;
         final Lif lif;
         final Alif alif;
         final Surrogate surrogate;
-        final float[] z;
-        final float[] psi;
 
-        Run(Layer hidden, Tensor input) {
+        Run(Layer hidden, Layer readout, Tensor input) {
             SpikingSpec spec = (SpikingSpec) hidden.spec();
             int[] sh = input.shape();
             if (sh.length != 3 || sh[2] != hidden.inputs()) {
                 throw new IllegalArgumentException("layer 0: e-prop expects input [T, B, " + hidden.inputs()
                         + "], got " + java.util.Arrays.toString(sh));
             }
+            this.hidden = hidden;
+            this.input = input;
             steps = sh[0];
             batch = sh[1];
             inputs = sh[2];
             n = spec.out();
+            classes = readout.spec().out();
             Map<String, Parameter> hp = hidden.parameters();
-            Tape scratch = new Tape();
-            // the currents of all steps by the layer's own projection, as its forward pass computes them
-            currents = hidden.projection().apply(scratch.constant(input),
-                    name -> hp.containsKey(name) ? scratch.constant(hp.get(name).value()) : null).value().data();
-            x = input.data();
             recurrent = hp.containsKey("V") ? hp.get("V").value() : null;
             alif = spec.neuron() instanceof Alif a ? a : null;
             lif = membrane(spec.neuron());
             surrogate = spec.surrogate();
-            z = new float[steps * batch * n];
-            psi = new float[steps * batch * n];
         }
 
-        /** The layer's equations (the same float operations, in the same order, as {@link Lif} and {@link Alif}). */
-        void forward() {
+        /** Input steps {@code [t0, t0 + len)}, without expanding an event tensor beyond them. */
+        private Tensor inputSteps(int t0, int len) {
+            int rows = batch * inputs;
+            if (input.events() != null) {
+                return Tensor.ofEvents(input.events().rows(t0 * batch, (t0 + len) * batch), len, batch, inputs);
+            }
+            return Tensor.of(java.util.Arrays.copyOfRange(input.data(), t0 * rows, (t0 + len) * rows), len, batch,
+                    inputs);
+        }
+
+        /**
+         * The layer's equations over all steps, {@link #BLOCK} at a time (the same float operations, in the same
+         * order, as {@link Lif} and {@link Alif}); each block's currents come from the layer's own projection.
+         */
+        void sweep(Block f) {
             int bn = batch * n;
             float[] v = new float[bn];
             float[] a = new float[bn];
             float[] prev = new float[bn];
+            float[] z = new float[BLOCK * bn];
+            float[] psi = new float[BLOCK * bn];
             float beta = lif.beta();
             float th = lif.threshold();
             boolean subtract = lif.reset() == Reset.SUBTRACT;
-            for (int t = 0; t < steps; t++) {
-                float[] rec = recurrent != null
-                        ? Tensor.matmul(Tensor.of(prev, batch, n), false, recurrent, true).data() : null;
-                int o = t * bn;
-                for (int i = 0; i < bn; i++) {
-                    float in = rec != null ? currents[o + i] + rec[i] : currents[o + i];
-                    float nv = subtract ? v[i] * beta + in - prev[i] * th : v[i] * beta + in;
-                    float h;
-                    if (alif != null) {
-                        a[i] = a[i] * alif.rho() + prev[i];
-                        h = nv - (a[i] * alif.adapt() + th);
-                    } else {
-                        h = nv + -th;
+            Map<String, Parameter> hp = hidden.parameters();
+            Tape scratch = new Tape();
+            for (int t0 = 0; t0 < steps; t0 += BLOCK) {
+                int len = Math.min(BLOCK, steps - t0);
+                Tensor xs = inputSteps(t0, len);
+                // outside the trainer's arena, which would keep every block's arrays until the batch ends
+                float[][] blockArrays = Arena.outside(() -> new float[][] {
+                        hidden.projection().apply(scratch.constant(xs),
+                                name -> hp.containsKey(name) ? scratch.constant(hp.get(name).value()) : null)
+                                .value().data(),
+                        xs.data()});
+                float[] currents = blockArrays[0];
+                for (int s = 0; s < len; s++) {
+                    float[] rec = recurrent != null
+                            ? Tensor.matmul(Tensor.of(prev, batch, n), false, recurrent, true).data() : null;
+                    int o = s * bn;
+                    for (int i = 0; i < bn; i++) {
+                        float in = rec != null ? currents[o + i] + rec[i] : currents[o + i];
+                        float nv = subtract ? v[i] * beta + in - prev[i] * th : v[i] * beta + in;
+                        float h;
+                        if (alif != null) {
+                            a[i] = a[i] * alif.rho() + prev[i];
+                            h = nv - (a[i] * alif.adapt() + th);
+                        } else {
+                            h = nv + -th;
+                        }
+                        v[i] = nv;
+                        z[o + i] = h > 0 ? 1f : 0f;
+                        psi[o + i] = surrogate.derivative(h);
                     }
-                    v[i] = nv;
-                    z[o + i] = h > 0 ? 1f : 0f;
-                    psi[o + i] = surrogate.derivative(h);
+                    System.arraycopy(z, o, prev, 0, bn);
                 }
-                System.arraycopy(z, o, prev, 0, bn);
+                f.accept(t0, len, z, psi, blockArrays[1]);
             }
         }
 
         /**
-         * Gradients of W, b and V from the learning signal {@code signal [T, B, N]}: {@code Σ_t (L·ψ)_tᵀ·p̄_t} by
-         * blocks of time steps, plus ALIF's adaptation term step by step.
+         * The gradients, from the readout error {@code err = ∂E/∂c [T, B, classes]}, the feedback matrix
+         * {@code fb [classes, N]} and the spike penalties' {@code local = ∂E/∂z_t [B, N]} (the same at every step):
+         * {@code L_t = err_t·fb + local}, the spiking layer's {@code Σ_t (L·ψ)_tᵀ·p̄_t} by blocks of time steps
+         * plus ALIF's adaptation term step by step, and the readout's {@code Σ_t err_tᵀ·z_t}.
          */
-        Grads gradients(float[] signal, boolean withV) {
+        Grads gradients(float[] err, Tensor fb, float[] local, boolean withV) {
             int bn = batch * n;
+            int bc = batch * classes;
             float beta = lif.beta();
             float[] gw = new float[n * inputs];
             float[] gb = new float[n];
             float[] gv = withV ? new float[n * n] : null;
+            float[] gwOut = new float[classes * n];
+            float[] gbOut = new float[classes];
             float[] xbar = new float[batch * inputs];
             float[] zbar = new float[bn];
-            float one = 0f;
-            int pre = inputs + n + 1; // presynaptic signals of the adaptation eligibilities: x, z_{t−1}, 1
-            float[] ea = alif != null ? new float[bn * pre] : null;
-            float[] lpsiBlock = new float[BLOCK * bn];
+            float[] zPrev = new float[bn];
+            float[] one = {0f};
+            float[] ea = alif != null ? new float[bn * (inputs + n + 1)] : null;
+            float[] lpsi = new float[BLOCK * bn];
             float[] xBlock = new float[BLOCK * batch * inputs];
             float[] zBlock = withV ? new float[BLOCK * bn] : null;
             float[] oneBlock = new float[BLOCK];
             Blas blas = Blas.get();
-            int filled = 0;
-            for (int t = 0; t < steps; t++) {
-                // the membrane-filtered presynaptic traces p̄_t
-                int xo = t * batch * inputs;
-                for (int i = 0; i < xbar.length; i++) {
-                    xbar[i] = beta * xbar[i] + x[xo + i];
+            sweep((t0, len, z, psi, x) -> {
+                int rows = len * batch;
+                // learning signal L = err·fb + local for the block's steps
+                float[] signal = new float[len * bn];
+                blas.sgemm(false, false, rows, n, classes, 1f, err, t0 * bc, classes, fb.data(), 0, n, 0f, signal, 0,
+                        n);
+                // the readout's gradient: Wout += errᵀ·z, bout += Σ err
+                blas.sgemm(true, false, classes, n, rows, 1f, err, t0 * bc, classes, z, 0, n, 1f, gwOut, 0, n);
+                for (int r = 0; r < rows; r++) {
+                    for (int k = 0; k < classes; k++) {
+                        gbOut[k] += err[t0 * bc + r * classes + k];
+                    }
                 }
-                if (t > 0) {
-                    int zo = (t - 1) * bn;
+                for (int s = 0; s < len; s++) {
+                    int o = s * bn;
                     for (int i = 0; i < bn; i++) {
-                        zbar[i] = beta * zbar[i] + z[zo + i];
+                        signal[o + i] += local[i];
                     }
-                } // else: z_{−1} = 0 and zbar stays 0
-                one = beta * one + 1f;
-                int o = t * bn;
-                if (alif != null) {
-                    adaptation(t, signal, gw, gb, gv, xbar, zbar, one, ea);
-                }
-                for (int i = 0; i < bn; i++) {
-                    lpsiBlock[filled * bn + i] = signal[o + i] * psi[o + i];
-                }
-                System.arraycopy(xbar, 0, xBlock, filled * batch * inputs, xbar.length);
-                if (withV) {
-                    System.arraycopy(zbar, 0, zBlock, filled * bn, bn);
-                }
-                oneBlock[filled] = one;
-                filled++;
-                if (filled == BLOCK || t == steps - 1) {
-                    int rows = filled * batch;
-                    // gW[n, in] += Lψᵀ [n, rows] · x̄ [rows, in]; gV likewise with z̄
-                    blas.sgemm(true, false, n, inputs, rows, 1f, lpsiBlock, 0, n, xBlock, 0, inputs, 1f, gw, 0,
-                            inputs);
+                    // the membrane-filtered presynaptic traces p̄_t (z_{−1} = 0)
+                    int xo = s * batch * inputs;
+                    for (int i = 0; i < xbar.length; i++) {
+                        xbar[i] = beta * xbar[i] + x[xo + i];
+                    }
+                    for (int i = 0; i < bn; i++) {
+                        zbar[i] = beta * zbar[i] + zPrev[i];
+                    }
+                    one[0] = beta * one[0] + 1f;
+                    if (alif != null) {
+                        adaptation(o, signal, psi, gw, gb, gv, xbar, zbar, one[0], ea);
+                    }
+                    for (int i = 0; i < bn; i++) {
+                        lpsi[o + i] = signal[o + i] * psi[o + i];
+                    }
+                    System.arraycopy(xbar, 0, xBlock, xo, xbar.length);
                     if (withV) {
-                        blas.sgemm(true, false, n, n, rows, 1f, lpsiBlock, 0, n, zBlock, 0, n, 1f, gv, 0, n);
+                        System.arraycopy(zbar, 0, zBlock, o, bn);
                     }
-                    for (int s = 0; s < filled; s++) {
-                        for (int bj = 0; bj < bn; bj++) {
-                            gb[bj % n] += lpsiBlock[s * bn + bj] * oneBlock[s];
-                        }
-                    }
-                    filled = 0;
+                    oneBlock[s] = one[0];
+                    System.arraycopy(z, o, zPrev, 0, bn);
                 }
-            }
-            return new Grads(gw, gb, gv);
+                // gW[n, in] += (Lψ)ᵀ [n, rows] · x̄ [rows, in]; gV likewise with z̄; gb with the bias trace
+                blas.sgemm(true, false, n, inputs, rows, 1f, lpsi, 0, n, xBlock, 0, inputs, 1f, gw, 0, inputs);
+                if (withV) {
+                    blas.sgemm(true, false, n, n, rows, 1f, lpsi, 0, n, zBlock, 0, n, 1f, gv, 0, n);
+                }
+                for (int s = 0; s < len; s++) {
+                    for (int bj = 0; bj < bn; bj++) {
+                        gb[bj % n] += lpsi[s * bn + bj] * oneBlock[s];
+                    }
+                }
+            });
+            return new Grads(gw, gb, gv, gwOut, gbOut);
         }
 
         /**
-         * ALIF at step t: subtracts {@code adapt·L·ψ·ε^a_t} from the gradients, then advances
-         * {@code ε^a_{t+1} = (ρ − adapt·ψ_t)·ε^a_t + ψ_t·p̄_t}. Row {@code (b, j)} of {@code ea} holds the
-         * eligibilities for x (inputs), then z_{t−1} (n), then the bias (1).
+         * ALIF at one step (offset {@code o} into the block): subtracts {@code adapt·L·ψ·ε^a_t} from the gradients,
+         * then advances {@code ε^a_{t+1} = (ρ − adapt·ψ_t)·ε^a_t + ψ_t·p̄_t}. Row {@code (b, j)} of {@code ea} holds
+         * the eligibilities for x (inputs), then z_{t−1} (n), then the bias (1).
          */
-        private void adaptation(int t, float[] signal, float[] gw, float[] gb, float[] gv, float[] xbar,
-                                float[] zbar, float one, float[] ea) {
+        private void adaptation(int o, float[] signal, float[] psi, float[] gw, float[] gb, float[] gv,
+                                float[] xbar, float[] zbar, float one, float[] ea) {
             int pre = inputs + n + 1;
-            int o = t * batch * n;
             float adapt = alif.adapt();
             float rho = alif.rho();
             for (int b = 0; b < batch; b++) {

@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * Penalties on a layer's spikes {@code [T, B, N]}, added to the loss, with {@code rate_i} the spike rate of neuron i
- * averaged over T and B.
+ * averaged over T and B. Every penalty here depends on the spikes only through their time average, so it gives the
+ * same value and gradient on the time average {@code [1, B, N]}: e-prop relies on that to penalise spikes without
+ * keeping them.
  */
 public sealed interface Regularizer {
 

@@ -106,10 +106,16 @@ public final class Network {
     public static final class Pass {
         private final List<Var> outputs;
         private final Map<Parameter, Var> bound;
+        private final double[] spikeCounts;
 
         Pass(List<Var> outputs, Map<Parameter, Var> bound) {
+            this(outputs, bound, null);
+        }
+
+        private Pass(List<Var> outputs, Map<Parameter, Var> bound, double[] spikeCounts) {
             this.outputs = outputs;
             this.bound = bound;
+            this.spikeCounts = spikeCounts;
         }
 
         /**
@@ -121,6 +127,25 @@ public final class Network {
                 throw new IllegalArgumentException("pass: no layer outputs");
             }
             return new Pass(List.copyOf(outputs), new IdentityHashMap<>(bound));
+        }
+
+        /**
+         * The same pass with each layer's spike count given (NaN for a readout): for a rule whose outputs summarise
+         * the spikes rather than hold them (e-prop gives a spiking layer's time average {@code [1, B, N]}, which is
+         * all a {@link dev.surge.core.loss.Regularizer} reads).
+         */
+        public Pass withSpikeCounts(double[] perLayer) {
+            if (perLayer.length != outputs.size()) {
+                throw new IllegalArgumentException("pass: " + perLayer.length + " spike counts for "
+                        + outputs.size() + " layers");
+            }
+            return new Pass(outputs, bound, perLayer.clone());
+        }
+
+        /** Spikes emitted by layer {@code l} in this pass (the sum of its 0/1 output unless given). */
+        public double spikeCount(int l) {
+            return spikeCounts != null ? spikeCounts[l]
+                    : dev.surge.core.tensor.Kernels.spikeSum(outputs.get(l).value().data());
         }
 
         /** Output of each layer, {@code [T, B, out_i]}. */

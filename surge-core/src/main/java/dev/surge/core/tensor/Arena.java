@@ -128,6 +128,23 @@ public final class Arena {
     }
 
     /**
+     * Runs {@code body} with no arena on the current thread, so that its arrays are plain garbage-collected ones: for
+     * work that streams through a long sequence in blocks (e-prop), whose memory must not grow with the number of
+     * blocks until the batch ends.
+     */
+    public static <T> T outside(java.util.function.Supplier<T> body) {
+        Arena prev = CURRENT.get();
+        CURRENT.remove();
+        try {
+            return body.get();
+        } finally {
+            if (prev != null) {
+                CURRENT.set(prev);
+            }
+        }
+    }
+
+    /**
      * Makes every array handed out since the last recycle available again. The caller guarantees that none of them
      * is used any more (the trainer calls it when a batch is completely done).
      */

@@ -152,6 +152,18 @@ public final class SpikeRows {
         return new SpikeRows(rows + shift, cols, st, index);
     }
 
+    /** Rows {@code [from, to)} as their own matrix (the lists are copied). */
+    public SpikeRows rows(int from, int to) {
+        if (from < 0 || to > rows || from > to) {
+            throw new IllegalArgumentException("rows [" + from + ", " + to + ") outside [0, " + rows + ")");
+        }
+        int[] st = new int[to - from + 1];
+        for (int r = 0; r <= to - from; r++) {
+            st[r] = start[from + r] - start[from];
+        }
+        return new SpikeRows(to - from, cols, st, java.util.Arrays.copyOfRange(index, start[from], start[to]));
+    }
+
     /** Number of active entries. */
     public int count() {
         return start[rows];

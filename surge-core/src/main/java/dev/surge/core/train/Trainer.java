@@ -551,7 +551,7 @@ public final class Trainer implements AutoCloseable {
             int out = layer.spec().out();
             synops += prevEvents * layer.projection().fanOut();
             if (layer.spiking()) {
-                double s = Kernels.spikeSum(pass.outputs().get(l).value().data()); // exact: 0/1 spikes
+                double s = pass.spikeCount(l); // exact: a sum of 0/1 spikes
                 c.spikes[l] = s;
                 if (((SpikingSpec) layer.spec()).recurrent()) {
                     synops += s * out;
