@@ -8,7 +8,6 @@ import dev.surge.core.neuron.Lif;
 import dev.surge.core.neuron.NeuronModel;
 import dev.surge.core.neuron.Reset;
 import dev.surge.core.neuron.SpikeFunction;
-import dev.surge.core.neuron.SpikingDynamics;
 import dev.surge.core.nn.ForwardContext;
 import dev.surge.core.nn.Layer;
 import dev.surge.core.nn.LayerSpec;
@@ -52,13 +51,14 @@ import java.util.function.Function;
  * gradient of the same network with {@code z_{t−1}} detached in the recurrent input and in the reset, to float
  * rounding ({@code EPropTest}).
  *
- * <p>Two passes over the sequence, each in blocks of time steps: the first runs the layer and keeps only the
- * readout's input current {@code c [T, B, classes]} and each neuron's spike count; the readout, the loss and the spike
- * penalties (which depend on the spikes only through their time average) then run on a tape, giving the readout error
- * {@code ∂E/∂c} for any loss; the second pass runs the layer again, forms the learning signal and the eligibility
- * traces step by step and adds them into the gradients. Memory is {@code O(T·B·classes)} for the readout plus
- * {@code O(B·N·(in + N))} for the traces (ALIF's adaptation eligibilities are per synapse), not BPTT's
- * {@code O(T·B·N)} tape of every intermediate: the spiking layer's memory does not grow with T.
+ * <p>Two passes over the sequence, each in blocks of time steps: the first runs the layer and the leaky readout
+ * ({@code y_t = κ·y_{t−1} + c_t}) and keeps only the readout's output {@code y [T, B, classes]} and each neuron's
+ * spike count; the loss and the spike penalties (which depend on the spikes only through their time average) then
+ * run on a tape, giving {@code ∂E/∂y} for any loss, and one backward scan turns it into the readout error
+ * {@code ∂E/∂c_t = ∂E/∂y_t + κ·∂E/∂c_{t+1}}; the second pass runs the layer again, forms the learning signal and the
+ * eligibility traces step by step and adds them into the gradients. Memory is two floats per readout output and step
+ * ({@code y} and its gradient) plus {@code O(B·N·(in + N))} for the traces (ALIF's adaptation eligibilities are per
+ * synapse), not BPTT's {@code O(T·B·N)} tape of every intermediate.
  */
 public final class EProp implements LearningRule {
     /** The matrix that carries the readout error to the spiking neurons. */
@@ -172,6 +172,83 @@ public final class EProp implements LearningRule {
     @Override
     public Outcome apply(Network net, Var input, Targets targets, Objective objective, ForwardContext ctx,
                          float weight) {
+        Tape tape = input.tape();
+        Map<Parameter, Var> bound = new IdentityHashMap<>();
+        Streamed f = stream(net, input, ctx, p -> bound.computeIfAbsent(p, q -> tape.param(q.value())), true);
+        Layer hidden = net.layers().get(0);
+        Map<String, Parameter> hp = hidden.parameters();
+        Map<String, Parameter> rp = net.layers().get(1).parameters();
+        Var wVar = f.bind.apply(hp.get("W"));
+        Var bVar = f.bind.apply(hp.get("b"));
+        Var vVar = hp.containsKey("V") ? f.bind.apply(hp.get("V")) : null;
+        Var woVar = f.bind.apply(rp.get("W"));
+        Var boVar = f.bind.apply(rp.get("b"));
+        Var kVar = rp.containsKey("beta") ? f.bind.apply(rp.get("beta")) : null;
+        Network.Pass pass = Network.Pass.of(f.pass.outputs(), bound).withSpikeCounts(f.counts);
+        Var loss = objective.apply(pass, targets);
+        tape.backward(loss, Tensor.scalar(weight));
+
+        // pass 2: the same forward again, with the eligibility traces and the learning signal
+        Run run = f.run;
+        int bn = run.batch * run.n;
+        Tensor fb = feedback == Feedback.SYMMETRIC ? rp.get("W").value() : randomFeedback(run.classes, run.n);
+        float[] local = f.zMean.grad().data().clone();
+        for (int i = 0; i < bn; i++) {
+            local[i] /= run.steps; // ∂(time average)/∂z_t
+        }
+        // the readout error ∂E/∂c_t = ∂E/∂y_t + κ·∂E/∂c_{t+1}, in place, and κ's own gradient Σ_t ∂E/∂c_t·y_{t−1}
+        int bc = run.batch * run.classes;
+        float[] err = f.y.grad().data();
+        float[] y = f.y.value().data();
+        float[] kappa = f.kappa;
+        float[] gk = new float[run.classes];
+        for (int t = run.steps - 2; t >= 0; t--) {
+            for (int i = 0; i < bc; i++) {
+                err[t * bc + i] += kappa[i % run.classes] * err[(t + 1) * bc + i];
+            }
+        }
+        for (int t = 1; t < run.steps; t++) {
+            for (int i = 0; i < bc; i++) {
+                gk[i % run.classes] += err[t * bc + i] * y[(t - 1) * bc + i];
+            }
+        }
+        if (kVar != null) {
+            kVar.accumulate(gk);
+        }
+        Grads g = run.gradients(err, fb, local, vVar != null);
+        wVar.accumulate(g.w);
+        bVar.accumulate(g.b);
+        if (vVar != null) {
+            vVar.accumulate(g.v);
+        }
+        woVar.accumulate(g.wOut);
+        boVar.accumulate(g.bOut);
+        return new Outcome(pass, loss);
+    }
+
+    /**
+     * Evaluation as training sees it, in the same blocks and memory: the readout's output and the spiking layer's
+     * time average {@code [1, B, N]} (with its spike count), numerically the network's own forward pass.
+     */
+    @Override
+    public Network.Pass infer(Network net, Var input, ForwardContext ctx) {
+        Tape tape = input.tape();
+        Streamed f = stream(net, input, ctx, p -> tape.constant(p.value()), false);
+        return f.pass.withSpikeCounts(f.counts);
+    }
+
+    /** Pass 1 and what pass 2 needs of it. */
+    private record Streamed(Network.Pass pass, double[] counts, Var y, float[] kappa, Var zMean, Run run,
+                            Function<Parameter, Var> bind) {
+    }
+
+    /**
+     * Pass 1: the spiking layer forward in blocks, keeping only the readout's input current and each neuron's spike
+     * count; then the readout on the tape (the loss sees its output, the spike penalties the spikes' time average,
+     * all they depend on; see {@code Regularizer}).
+     */
+    private static Streamed stream(Network net, Var input, ForwardContext ctx, Function<Parameter, Var> bind,
+                                   boolean grad) {
         List<LayerSpec> specs = new ArrayList<>();
         net.layers().forEach(l -> specs.add(l.spec()));
         check(specs);
@@ -181,17 +258,19 @@ public final class EProp implements LearningRule {
         Layer hidden = net.layers().get(0);
         Layer readout = net.layers().get(1);
         Tape tape = input.tape();
-        Map<Parameter, Var> bound = new IdentityHashMap<>();
-        Function<Parameter, Var> bind = p -> bound.computeIfAbsent(p, q -> tape.param(q.value()));
-        Map<String, Parameter> hp = hidden.parameters();
         Map<String, Parameter> rp = readout.parameters();
         Run run = new Run(hidden, readout, input.value());
         int steps = run.steps;
         int bn = run.batch * run.n;
         int bc = run.batch * run.classes;
-
-        // pass 1: the spiking layer forward, keeping only the readout's input current and the spike counts
-        float[] current = new float[steps * bc];
+        // the leaky readout y_t = κ·y_{t−1} + c_t, as its layer computes it ((y·κ) + c, κ per class when learnt)
+        ReadoutSpec rs = (ReadoutSpec) readout.spec();
+        float[] kappa = new float[run.classes];
+        for (int k = 0; k < run.classes; k++) {
+            kappa[k] = rp.containsKey("beta") ? rp.get("beta").value().data()[k] : rs.beta();
+        }
+        float[] y = new float[steps * bc];
+        float[] u = new float[bc];
         double[] counts = new double[bn];
         Tape scratch = new Tape();
         Function<String, Var> readoutConst = name -> rp.containsKey(name) && !name.equals("beta")
@@ -200,51 +279,29 @@ public final class EProp implements LearningRule {
             Tensor zs = Tensor.of(java.util.Arrays.copyOf(z, len * bn), len, run.batch, run.n);
             float[] c = Arena.outside(() -> readout.projection().apply(scratch.constant(zs), readoutConst).value()
                     .data());
-            System.arraycopy(c, 0, current, t0 * bc, len * bc);
             for (int s = 0; s < len; s++) {
+                int o = (t0 + s) * bc;
+                for (int i = 0; i < bc; i++) {
+                    u[i] = u[i] * kappa[i % run.classes] + c[s * bc + i];
+                    y[o + i] = u[i];
+                }
                 for (int i = 0; i < bn; i++) {
                     counts[i] += z[s * bn + i];
                 }
             }
         });
-
-        // the readout and the objective on the tape: the loss sees the readout's output, the spike penalties the
-        // spikes' time average (all they depend on; see Regularizer)
-        Var c = tape.param(Tensor.of(current, steps, run.batch, run.classes));
-        Var beta = rp.containsKey("beta") ? bind.apply(rp.get("beta")) : null;
-        Var y = SpikingDynamics.readout(c, beta, ((ReadoutSpec) readout.spec()).beta());
+        Tensor yt = Tensor.of(y, steps, run.batch, run.classes);
+        Var yVar = grad ? tape.param(yt) : tape.constant(yt);
         float[] mean = new float[bn];
         double total = 0;
         for (int i = 0; i < bn; i++) {
             mean[i] = (float) (counts[i] / steps);
             total += counts[i];
         }
-        Var zMean = tape.param(Tensor.of(mean, 1, run.batch, run.n));
-        Var wVar = bind.apply(hp.get("W"));
-        Var bVar = bind.apply(hp.get("b"));
-        Var vVar = hp.containsKey("V") ? bind.apply(hp.get("V")) : null;
-        Var woVar = bind.apply(rp.get("W"));
-        Var boVar = bind.apply(rp.get("b"));
-        Network.Pass pass = Network.Pass.of(List.of(zMean, y), bound).withSpikeCounts(new double[] {total,
-                Double.NaN});
-        Var loss = objective.apply(pass, targets);
-        tape.backward(loss, Tensor.scalar(weight));
-
-        // pass 2: the same forward again, with the eligibility traces and the learning signal
-        Tensor fb = feedback == Feedback.SYMMETRIC ? rp.get("W").value() : randomFeedback(run.classes, run.n);
-        float[] local = zMean.grad().data().clone();
-        for (int i = 0; i < bn; i++) {
-            local[i] /= steps; // ∂(time average)/∂z_t
-        }
-        Grads g = run.gradients(c.grad().data(), fb, local, vVar != null);
-        wVar.accumulate(g.w);
-        bVar.accumulate(g.b);
-        if (vVar != null) {
-            vVar.accumulate(g.v);
-        }
-        woVar.accumulate(g.wOut);
-        boVar.accumulate(g.bOut);
-        return new Outcome(pass, loss);
+        Tensor mt = Tensor.of(mean, 1, run.batch, run.n);
+        Var zMean = grad ? tape.param(mt) : tape.constant(mt);
+        Network.Pass pass = Network.Pass.of(List.of(zMean, yVar), Map.of());
+        return new Streamed(pass, new double[] {total, Double.NaN}, yVar, kappa, zMean, run, bind);
     }
 
     /** {@code B [classes, n]}, drawn as the readout's {@code W} is: {@code U(−1/√n, 1/√n)}. */
@@ -322,6 +379,8 @@ public final class EProp implements LearningRule {
             boolean subtract = lif.reset() == Reset.SUBTRACT;
             Map<String, Parameter> hp = hidden.parameters();
             Tape scratch = new Tape();
+            Blas blas = Blas.get();
+            float[] rec = recurrent != null ? new float[bn] : null;
             for (int t0 = 0; t0 < steps; t0 += BLOCK) {
                 int len = Math.min(BLOCK, steps - t0);
                 Tensor xs = inputSteps(t0, len);
@@ -333,8 +392,9 @@ public final class EProp implements LearningRule {
                         xs.data()});
                 float[] currents = blockArrays[0];
                 for (int s = 0; s < len; s++) {
-                    float[] rec = recurrent != null
-                            ? Tensor.matmul(Tensor.of(prev, batch, n), false, recurrent, true).data() : null;
+                    if (recurrent != null) { // rec = prev·Vᵀ, the product Tensor.matmul makes, into one buffer
+                        blas.sgemm(false, true, batch, n, n, 1f, prev, 0, n, recurrent.data(), 0, n, 0f, rec, 0, n);
+                    }
                     int o = s * bn;
                     for (int i = 0; i < bn; i++) {
                         float in = rec != null ? currents[o + i] + rec[i] : currents[o + i];

@@ -26,6 +26,15 @@ public interface LearningRule {
     Outcome apply(Network net, Var input, Targets targets, Objective objective, ForwardContext ctx, float weight);
 
     /**
+     * The forward pass the trainer evaluates with (validation, test, the loss of a batch it does not train on):
+     * the network's own by default. A rule that streams through time overrides it, so that evaluating needs no more
+     * memory than training; the outputs it gives must decode to the same predictions and loss.
+     */
+    default Network.Pass infer(Network net, Var input, ForwardContext ctx) {
+        return net.forward(input, ctx);
+    }
+
+    /**
      * Called by the trainer, on its own thread, before the first batch of each epoch. Rules with state across batches
      * (a REINFORCE baseline) reset it here, so that an epoch's numbers do not depend on the epochs before it and a
      * resumed run repeats them bit for bit.

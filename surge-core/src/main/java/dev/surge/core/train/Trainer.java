@@ -405,7 +405,8 @@ public final class Trainer implements AutoCloseable {
             pass = o.pass();
             loss = o.loss();
         } else {
-            pass = net.forward(x, new ForwardContext(cfg.backend(), false, random, SpikeFunction.HEAVISIDE));
+            pass = cfg.rule().infer(net, x,
+                    new ForwardContext(cfg.backend(), false, random, SpikeFunction.HEAVISIDE));
             loss = objective.apply(pass, targets);
         }
         Chunk c = new Chunk();

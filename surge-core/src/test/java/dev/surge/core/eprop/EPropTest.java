@@ -55,7 +55,7 @@ class EPropTest {
     private static Network net(NeuronModel<?> model, boolean recurrent, long seed) {
         SpikingSpec hidden = SpikingSpec.of(N, model).withSurrogate(Surrogate.of("fast_sigmoid", 5f))
                 .withRecurrent(recurrent);
-        Network net = Network.create(IN, List.of(hidden, ReadoutSpec.of(3, 0.9f)), seed);
+        Network net = Network.create(IN, List.of(hidden, new ReadoutSpec(3, 0.9f, true)), seed);
         for (Parameter p : net.layers().get(0).parameters().values()) {
             float scale = p.name().equals("W") ? 4f : p.name().equals("V") ? 2f : 1f;
             for (int i = 0; i < p.value().size(); i++) {
@@ -191,6 +191,22 @@ class EPropTest {
             assertEquals(ref.get("loss")[0], eprop.get("loss")[0], 1e-6f);
             double err = worst(eprop, ref, List.copyOf(net.parameters().keySet()));
             assertTrue(err < 2e-5, m.type() + ": worst relative error " + err);
+        }
+    }
+
+    @Test
+    void evaluationInBlocksEqualsTheNetworksOwnForwardPassBitForBit() {
+        for (NeuronModel<?> m : List.of(Lif.DEFAULT.withBeta(0.85f), new Alif(0.9f, 0.4f, Lif.DEFAULT))) {
+            Network net = net(m, true, 7);
+            Tensor x = input(3);
+            for (Backend backend : Backend.values()) {
+                ForwardContext ctx = new ForwardContext(backend, false, RandomStream.of(0L), SpikeFunction.HEAVISIDE);
+                Network.Pass own = net.forward(new Tape().constant(x), ctx);
+                Network.Pass streamed = EProp.symmetric().infer(net, new Tape().constant(x), ctx);
+                assertEquals(0f, own.output().value().maxAbsDiff(streamed.output().value()), m.type() + " " + backend);
+                assertEquals(own.spikeCount(0), streamed.spikeCount(0));
+                assertTrue(own.spikeCount(0) > 0);
+            }
         }
     }
 
