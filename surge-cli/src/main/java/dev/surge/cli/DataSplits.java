@@ -13,8 +13,12 @@ import java.util.function.Consumer;
 /** Train, validation and test sets of a named dataset. */
 record DataSplits(String name, SampleSet train, SampleSet validation, SampleSet test) {
 
-    static final java.util.List<String> NAMES = java.util.List.of("randman", "fashion-mnist", "mnist", "shd", "ssc",
-            "nmnist");
+    static final java.util.List<String> NAMES = java.util.List.of("randman", "evidence", "fashion-mnist", "mnist", "shd",
+            "ssc", "nmnist");
+
+    /** Validation and test sizes of the evidence task (the training size is its {@code samples}). */
+    static final int EVIDENCE_VALIDATION = 256;
+    static final int EVIDENCE_TEST = 1024;
 
     /** Default T per dataset. */
     static int defaultSteps(String dataset, String encoding) {
@@ -23,6 +27,7 @@ record DataSplits(String name, SampleSet train, SampleSet validation, SampleSet 
         }
         return switch (dataset) {
             case "fashion-mnist", "mnist" -> 25;
+            case "evidence" -> 2250;
             default -> 100;
         };
     }
@@ -56,6 +61,54 @@ record DataSplits(String name, SampleSet train, SampleSet validation, SampleSet 
         return sb.toString();
     }
 
+    /**
+     * Canonical text of the evidence task's parameters ({@code cues=7,cue=100,gap=50,recall=150,rate=0.04,noise=0.01,
+     * samples=2048}) from {@code --evidence} entries over the defaults.
+     */
+    static String evidenceSpec(java.util.Map<String, String> given) {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put("cues", "7");
+        m.put("cue", "100");
+        m.put("gap", "50");
+        m.put("recall", "150");
+        m.put("rate", "0.04");
+        m.put("noise", "0.01");
+        m.put("samples", "2048");
+        if (given != null) {
+            for (var e : given.entrySet()) {
+                if (!m.containsKey(e.getKey())) {
+                    throw new IllegalArgumentException("--evidence: unknown key '" + e.getKey() + "'; known: "
+                            + String.join(", ", m.keySet()));
+                }
+                m.put(e.getKey(), e.getValue());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (var e : m.entrySet()) {
+            sb.append(sb.length() == 0 ? "" : ",").append(e.getKey()).append('=').append(e.getValue());
+        }
+        evidenceConfig(sb.toString(), Integer.MAX_VALUE, 0); // validates
+        return sb.toString();
+    }
+
+    /** The evidence task of {@code spec} at T = {@code steps}; a bad value is one line naming it. */
+    static dev.surge.data.Evidence.Config evidenceConfig(String spec, int steps, long seed) {
+        java.util.Map<String, String> m = new java.util.HashMap<>();
+        for (String kv : spec.split(",")) {
+            String[] p = kv.split("=", 2);
+            m.put(p[0], p.length > 1 ? p[1] : "");
+        }
+        try {
+            return new dev.surge.data.Evidence.Config(Integer.parseInt(m.get("cues")), Integer.parseInt(m.get("cue")),
+                    Integer.parseInt(m.get("gap")), Integer.parseInt(m.get("recall")), steps,
+                    Double.parseDouble(m.get("rate")), Double.parseDouble(m.get("noise")),
+                    Integer.parseInt(m.get("samples")), seed);
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new IllegalArgumentException("--evidence " + spec + ": every value must be a number (cues, cue, "
+                    + "gap, recall and samples whole)");
+        }
+    }
+
     static dev.surge.data.Randman.Config randmanConfig(String spec, int steps, long seed) {
         java.util.Map<String, String> m = new java.util.HashMap<>();
         for (String kv : spec.split(",")) {
@@ -72,13 +125,13 @@ record DataSplits(String name, SampleSet train, SampleSet validation, SampleSet 
     }
 
     static DataSplits load(String dataset, int steps, String encoding, Path dataDir, boolean download,
-                           long dataSeed, String randman, Consumer<String> log) throws IOException {
+                           long dataSeed, String generator, Consumer<String> log) throws IOException {
         switch (dataset) {
             case "randman" -> {
                 if (encoding != null) {
                     throw new IllegalArgumentException("--encoding does not apply to randman (its spikes are the data)");
                 }
-                Randman.Config rc = randmanConfig(randman != null ? randman : randmanSpec(null), steps, dataSeed);
+                Randman.Config rc = randmanConfig(generator != null ? generator : randmanSpec(null), steps, dataSeed);
                 // each spike is a (step, unit) pair of ints, twice over while the set is built: refuse before
                 // generating what cannot fit
                 double bytes = 16.0 * rc.classes() * rc.samplesPerClass() * rc.units() * rc.spikesPerUnit();
@@ -96,6 +149,16 @@ record DataSplits(String name, SampleSet train, SampleSet validation, SampleSet 
                 int nVal = n / 10;
                 return new DataSplits(dataset, all.subset(range(0, nTrain)), all.subset(range(nTrain, nTrain + nVal)),
                         all.subset(range(nTrain + nVal, n)));
+            }
+            case "evidence" -> {
+                if (encoding != null) {
+                    throw new IllegalArgumentException("--encoding does not apply to evidence (its spikes are the data)");
+                }
+                dev.surge.data.Evidence.Config ec = evidenceConfig(generator != null ? generator : evidenceSpec(null),
+                        steps, dataSeed);
+                return new DataSplits(dataset, dev.surge.data.Evidence.generate(ec),
+                        dev.surge.data.Evidence.generate(ec.with(EVIDENCE_VALIDATION, dataSeed + 1)),
+                        dev.surge.data.Evidence.generate(ec.with(EVIDENCE_TEST, dataSeed + 2)));
             }
             case "fashion-mnist", "mnist" -> {
                 MnistLike kind = MnistLike.parse(dataset);

@@ -221,7 +221,7 @@ final class EstimatorsCommand implements Callable<Integer> {
             throw new IllegalArgumentException(e.getMessage());
         }
         DataSplits data = DataSplits.load(rc.dataset(), rc.steps(), rc.encoding(), dataDir, false, rc.dataSeed(),
-                rc.randman(), m -> spec.commandLine().getErr().println("surge: " + m));
+                rc.dataSpec(), m -> spec.commandLine().getErr().println("surge: " + m));
         dev.surge.core.data.SampleSet test = data.test();
         int b = Math.min(batch, test.size());
         Network net = Network.create(test.inputs(), model.layers(), 0L);

@@ -73,7 +73,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         String encoding = cfg.hasNonNull("encoding") ? cfg.get("encoding").asText() : null;
         DataSplits data = DataSplits.load(ds, cfg.path("time_steps").asInt(), encoding, dataDir, !noDownload,
-                cfg.path("data_seed").asLong(), cfg.hasNonNull("randman") ? cfg.get("randman").asText() : null,
+                cfg.path("data_seed").asLong(), cfg.hasNonNull(ds) ? cfg.get(ds).asText() : null,
                 m -> err.println("surge: " + m));
         if (model.inputs() > 0 && model.inputs() != data.test().inputs()) {
             throw new IllegalArgumentException("the model takes " + model.inputs() + " inputs but " + ds + " has "

@@ -53,7 +53,7 @@ final class TrainCommand implements Callable<Integer> {
     static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = "--dataset", defaultValue = "randman",
-            description = "randman, fashion-mnist, mnist, shd, ssc or nmnist (default: ${DEFAULT-VALUE}).")
+            description = "randman, evidence, fashion-mnist, mnist, shd, ssc or nmnist (default: ${DEFAULT-VALUE}).")
     String dataset;
 
     @Option(names = "--model", description = "A preset name or a JSON model file (default: per dataset).")
@@ -79,8 +79,8 @@ final class TrainCommand implements Callable<Integer> {
                     + "straight_through (default: ${DEFAULT-VALUE}).")
     String surrogate;
 
-    @Option(names = "--loss", defaultValue = "ce_max_membrane",
-            description = "ce_max_membrane, ce_mean_membrane, ce_count, ... (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--loss", description = "ce_max_membrane, ce_mean_membrane, ce_last_membrane:STEPS, ce_count, "
+            + "... (default: ce_last_membrane over the recall cue for evidence, else ce_max_membrane).")
     String loss;
 
     @Option(names = "--regularize", paramLabel = "SPEC",
@@ -109,10 +109,16 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed for initialisation, order and encoding (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--randman", paramLabel = "KEY=VALUE",
+    @Option(names = "--randman", paramLabel = "KEY=VALUE", split = ",",
             description = "Randman parameters: classes, units, dim (manifold), alpha, samples (per class), spikes "
                     + "(per unit); default classes=10 units=20 dim=1 alpha=2 samples=1000 spikes=1.")
     java.util.Map<String, String> randman;
+
+    @Option(names = "--evidence", paramLabel = "KEY=VALUE", split = ",",
+            description = "Evidence-task parameters: cues, cue (steps per cue), gap, recall (steps), rate and noise "
+                    + "(spike probability per step), samples (training set); default cues=7 cue=100 gap=50 "
+                    + "recall=150 rate=0.04 noise=0.01 samples=2048. --time-steps sets the delay.")
+    java.util.Map<String, String> evidence;
 
     @Option(names = "--data-seed", defaultValue = "42", description = "Seed of generated datasets (default: ${DEFAULT-VALUE}).")
     long dataSeed;
@@ -319,7 +325,7 @@ final class TrainCommand implements Callable<Integer> {
 
     private DataSplits load(RunConfig cfg, PrintWriter err) throws IOException {
         DataSplits data = DataSplits.load(cfg.dataset(), cfg.steps(), cfg.encoding(), dataDir, !noDownload,
-                cfg.dataSeed(), cfg.randman(), msg -> err.println("surge: " + msg));
+                cfg.dataSeed(), cfg.dataSpec(), msg -> err.println("surge: " + msg));
         if (cfg.limit() > 0 && cfg.limit() < data.train().size()) {
             data = new DataSplits(data.name(), Subsets.first(data.train(), cfg.limit()), data.validation(), data.test());
         }
@@ -426,7 +432,8 @@ final class TrainCommand implements Callable<Integer> {
         fields.put("--clip", RunConfig::clip);
         fields.put("--patience", RunConfig::patience);
         fields.put("--seed", RunConfig::seed);
-        fields.put("--randman", RunConfig::randman);
+        fields.put("--randman", RunConfig::dataSpec);
+        fields.put("--evidence", RunConfig::dataSpec);
         fields.put("--data-seed", RunConfig::dataSeed);
         fields.put("--threads", RunConfig::threads);
         fields.put("--backend", RunConfig::backend);
@@ -467,15 +474,17 @@ final class TrainCommand implements Callable<Integer> {
         if (resume && force) {
             throw bad("--resume and --force contradict each other");
         }
-        int e = epochs != null ? epochs : (dataset.equals("randman") ? 60 : 20);
+        boolean evidenceTask = dataset.equals("evidence");
+        int e = epochs != null ? epochs : (dataset.equals("randman") ? 60 : evidenceTask ? 10 : 20);
         if (e <= 0) {
             throw bad("--epochs must be positive, got " + e);
         }
-        int batchSize = batchSizeOption != null ? batchSizeOption : (dataset.equals("randman") ? 32 : 128);
+        int batchSize = batchSizeOption != null ? batchSizeOption
+                : (dataset.equals("randman") ? 32 : evidenceTask ? 64 : 128);
         if (batchSize <= 0) {
             throw bad("--batch-size must be positive, got " + batchSize);
         }
-        float lr = lrOption != null ? lrOption : (dataset.equals("randman") ? 5e-3f : 2e-3f);
+        float lr = lrOption != null ? lrOption : (dataset.equals("randman") || evidenceTask ? 5e-3f : 2e-3f);
         if (!(lr > 0) || !Float.isFinite(lr)) {
             throw bad("--lr must be a positive number, got " + lr);
         }
@@ -492,9 +501,20 @@ final class TrainCommand implements Callable<Integer> {
         try {
             Surrogate.parse(surrogate);
             Schedule.parse(schedule);
-            Loss.of(loss, k -> Double.NaN);
         } catch (IllegalArgumentException ex) {
             throw bad(ex.getMessage());
+        }
+        String ev = DataSplits.evidenceSpec(evidence);
+        if (evidence != null && !evidenceTask) {
+            throw bad("--evidence applies only to --dataset evidence");
+        }
+        String lossName = loss != null ? loss.trim()
+                : evidenceTask ? "ce_last_membrane:" + DataSplits.evidenceConfig(ev, Integer.MAX_VALUE, 0).recallSteps()
+                : "ce_max_membrane";
+        try {
+            RunConfig.loss(lossName);
+        } catch (IllegalArgumentException ex) {
+            throw bad("--loss: " + ex.getMessage());
         }
         try {
             Backend.parse(backend);
@@ -531,9 +551,16 @@ final class TrainCommand implements Callable<Integer> {
         }
         Path dir = out != null ? out : Path.of("runs", dataset + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        String rm = DataSplits.randmanSpec(randman);
+        String rm = evidenceTask ? ev : DataSplits.randmanSpec(randman);
         if (randman != null && !dataset.equals("randman")) {
             throw bad("--randman applies only to --dataset randman");
+        }
+        if (evidenceTask) {
+            try {
+                DataSplits.evidenceConfig(ev, t, dataSeed);
+            } catch (IllegalArgumentException ex) {
+                throw bad(ex.getMessage());
+            }
         }
         float k = stochastic != null ? stochastic : 0f;
         if (stochastic != null && (!(k > 0) || !Float.isFinite(k))) {
@@ -563,7 +590,7 @@ final class TrainCommand implements Callable<Integer> {
                 throw bad("--feedback: " + ex.getMessage());
             }
         }
-        RunConfig rc = new RunConfig(dataset, m, e, batchSize, lr, t, enc, surrogate, loss, optimizer, weightDecay,
+        RunConfig rc = new RunConfig(dataset, m, e, batchSize, lr, t, enc, surrogate, lossName, optimizer, weightDecay,
                 schedule, clip, patience, seed, dataSeed, th, backend, limit != null ? limit : 0, dir, rm,
                 regularize == null ? List.of() : List.copyOf(regularize), est, k, learn, fb);
         try {
@@ -620,7 +647,7 @@ final class TrainCommand implements Callable<Integer> {
     record RunConfig(String dataset, String model, int epochs, int batchSize, float lr, int steps, String encoding,
                      String surrogate, String loss, String optimizer, float weightDecay, String schedule, float clip,
                      int patience, long seed, long dataSeed, int threads, String backend, int limit, Path out,
-                     String randman, List<String> regularize, String estimator, float stochastic, String learningRule,
+                     String dataSpec, List<String> regularize, String estimator, float stochastic, String learningRule,
                      String feedback) {
 
         List<LayerSpec> layers(int classes) {
@@ -692,11 +719,30 @@ final class TrainCommand implements Callable<Integer> {
         }
 
         Loss lossFunction() {
-            return Loss.of(loss, k -> switch (k) {
+            return loss(loss);
+        }
+
+        /** A loss by name, {@code ce_last_membrane:STEPS} with its window, the others with their defaults. */
+        static Loss loss(String spec) {
+            String[] p = spec.split(":", 2);
+            if (p[0].equals("ce_last_membrane") && p.length < 2) {
+                throw new IllegalArgumentException("ce_last_membrane needs its window of steps: ce_last_membrane:STEPS");
+            }
+            if (p.length > 1 && !p[0].equals("ce_last_membrane")) {
+                throw new IllegalArgumentException("'" + spec + "': only ce_last_membrane takes a value (its window)");
+            }
+            double window;
+            try {
+                window = p.length > 1 ? Double.parseDouble(p[1]) : Double.NaN;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("ce_last_membrane: window '" + p[1] + "' is not a number");
+            }
+            return Loss.of(p[0], k -> switch (k) {
                 case "on_rate" -> 0.5;
                 case "off_rate" -> 0.05;
                 case "margin" -> 2.0;
                 case "gamma" -> 0.8;
+                case "window" -> window;
                 default -> Double.NaN;
             });
         }
@@ -724,8 +770,8 @@ final class TrainCommand implements Callable<Integer> {
             o.put("threads", threads);
             o.put("backend", backend);
             o.put("limit", limit);
-            if (dataset.equals("randman")) {
-                o.put("randman", randman);
+            if (dataset.equals("randman") || dataset.equals("evidence")) {
+                o.put(dataset, dataSpec);
             }
             var regs = o.putArray("regularize");
             regularize.forEach(regs::add);
@@ -755,7 +801,9 @@ final class TrainCommand implements Callable<Integer> {
                     text(file, o, "schedule"), (float) number(file, o, "clip"), o.path("patience").asInt(),
                     o.path("seed").asLong(), o.path("data_seed").asLong(), positive(file, o, "threads"),
                     text(file, o, "backend"), o.path("limit").asInt(), cli != null ? cli.out() : null,
-                    o.path("randman").asText(DataSplits.randmanSpec(null)), strings(o.path("regularize")),
+                    o.path(o.path("dataset").asText()).asText(o.path("dataset").asText().equals("evidence")
+                            ? DataSplits.evidenceSpec(null) : DataSplits.randmanSpec(null)),
+                    strings(o.path("regularize")),
                     o.has("estimator") ? text(file, o, "estimator") : "bptt",
                     o.has("stochastic") ? (float) number(file, o, "stochastic") : 0f,
                     o.has("rule") ? text(file, o, "rule") : "bptt", o.path("feedback").asText("symmetric"));

@@ -185,6 +185,36 @@ class TrainCommandTest {
     }
 
     @Test
+    void evidenceTaskTrainsEvaluatesAndRefusesBadSettings(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("ev");
+        Run r = run(List.of("train"), "--dataset", "evidence", "--evidence", "cues=1,cue=10,gap=5,recall=15",
+                "--evidence", "samples=1024", "--time-steps", "60", "--epochs", "8", "--threads", "2", "--rule", "eprop",
+                "--no-plots", "--json", "--out", dir.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode res = JSON.readTree(r.out().strip());
+        assertTrue(res.get("test_accuracy").asDouble() > 0.9, "one cue, a short delay: " + res);
+        assertTrue(res.get("peak_heap_mb").asDouble() > 0, res.toString());
+        JsonNode cfg = JSON.readTree(dir.resolve("config.json").toFile());
+        assertEquals("ce_last_membrane:15", cfg.get("loss").asText());
+        assertEquals("cues=1,cue=10,gap=5,recall=15,rate=0.04,noise=0.01,samples=1024", cfg.get("evidence").asText());
+        Run e = run(List.of("eval"), "--run", dir.toString(), "--json");
+        assertEquals(0, e.code(), e.err());
+        assertEquals(res.get("test_accuracy").asDouble(), JSON.readTree(e.out().strip()).get("test_accuracy").asDouble());
+
+        assertOneLineError(run(List.of("train"), "--dataset", "evidence", "--evidence", "colour=2"), 2,
+                "--evidence: unknown key 'colour'");
+        assertOneLineError(run(List.of("train"), "--dataset", "evidence", "--time-steps", "1000"), 2,
+                "evidence: --time-steps 1000 leaves no delay after 7 cues of 150 steps and a recall of 150; use at "
+                        + "least 1201");
+        assertOneLineError(run(List.of("train"), "--evidence", "cues=3"), 2, "--evidence applies only to --dataset "
+                + "evidence");
+        assertOneLineError(run(List.of("train"), "--loss", "ce_last_membrane"), 2,
+                "--loss: ce_last_membrane needs its window of steps: ce_last_membrane:STEPS");
+        assertOneLineError(run(List.of("train"), "--loss", "ce_count:3"), 2,
+                "--loss: 'ce_count:3': only ce_last_membrane takes a value");
+    }
+
+    @Test
     void anExistingRunIsNeverOverwrittenWithoutResumeOrForce(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("run");
         assertEquals(0, run(QUICK, "--epochs", "1", "--out", dir.toString()).code());

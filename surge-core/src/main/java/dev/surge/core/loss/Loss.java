@@ -12,6 +12,8 @@ import java.util.Locale;
  * <ul>
  *   <li>{@code ce_max_membrane}: cross-entropy of {@code max_t out_t};</li>
  *   <li>{@code ce_mean_membrane}: cross-entropy of {@code mean_t out_t};</li>
+ *   <li>{@code ce_last_membrane}: cross-entropy of the mean of {@code out_t} over the last {@code window} steps (all
+ *       of them when T is shorter): a decision read at the end of a trial, after a delay;</li>
  *   <li>{@code ce_count}: cross-entropy of the spike counts {@code Σ_t out_t};</li>
  *   <li>{@code mse_count}: mean over {@code [B, C]} of {@code (Σ_t out_t − target)²}, target {@code on_rate·T} for
  *       the true class and {@code off_rate·T} for the others;</li>
@@ -36,8 +38,8 @@ public sealed interface Loss {
     /** The name used in configs and case files. */
     String name();
 
-    List<String> NAMES = List.of("ce_max_membrane", "ce_mean_membrane", "ce_count", "mse_count", "ce_first_spike",
-            "temporal_margin", "van_rossum");
+    List<String> NAMES = List.of("ce_max_membrane", "ce_mean_membrane", "ce_last_membrane", "ce_count", "mse_count",
+            "ce_first_spike", "temporal_margin", "van_rossum");
 
     record CeMaxMembrane() implements Loss {
         @Override
@@ -53,6 +55,40 @@ public sealed interface Loss {
         @Override
         public String name() {
             return "ce_max_membrane";
+        }
+    }
+
+    record CeLastMembrane(int window) implements Loss {
+        public CeLastMembrane {
+            if (window <= 0) {
+                throw new IllegalArgumentException("ce_last_membrane: window must be a positive number of steps, got "
+                        + window);
+            }
+        }
+
+        /** The steps read: the last {@code window} of {@code steps}. */
+        public int from(int steps) {
+            return Math.max(0, steps - window);
+        }
+
+        @Override
+        public Var apply(Var out, Targets y) {
+            return last(out).crossEntropy(y.classes());
+        }
+
+        @Override
+        public Var perSample(Var out, Targets y) {
+            return crossEntropyRows(last(out), y.classes());
+        }
+
+        private Var last(Var out) {
+            int steps = out.dim(0);
+            return out.slice(0, from(steps), steps).mean(0, false);
+        }
+
+        @Override
+        public String name() {
+            return "ce_last_membrane";
         }
     }
 
@@ -276,11 +312,22 @@ public sealed interface Loss {
         }
     }
 
-    /** A loss by name with its parameters ({@code on_rate}, {@code off_rate}, {@code margin}, {@code gamma}). */
+    /**
+     * A loss by name with its parameters ({@code on_rate}, {@code off_rate}, {@code margin}, {@code gamma},
+     * {@code window}).
+     */
     static Loss of(String name, java.util.function.ToDoubleFunction<String> param) {
         return switch (name.trim().toLowerCase(Locale.ROOT)) {
             case "ce_max_membrane" -> new CeMaxMembrane();
             case "ce_mean_membrane" -> new CeMeanMembrane();
+            case "ce_last_membrane" -> {
+                double w = param.applyAsDouble("window");
+                if (!(w >= 1) || w != Math.rint(w) || w > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException("ce_last_membrane: window must be a positive whole number of "
+                            + "steps, got " + w);
+                }
+                yield new CeLastMembrane((int) w);
+            }
             case "ce_count" -> new CeCount();
             case "mse_count" -> new MseCount((float) param.applyAsDouble("on_rate"),
                     (float) param.applyAsDouble("off_rate"));

@@ -5,7 +5,8 @@ import dev.surge.core.tensor.Tensor;
 
 /**
  * How a class is read from the output {@code [T, B, C]}, matching the loss: the largest maximum membrane
- * ({@code ce_max_membrane}), mean membrane ({@code ce_mean_membrane}), spike count ({@code ce_count},
+ * ({@code ce_max_membrane}), mean membrane ({@code ce_mean_membrane}; over the last window of steps for
+ * {@code ce_last_membrane}), spike count ({@code ce_count},
  * {@code mse_count}, {@code van_rossum}), or the earliest first spike ({@code ce_first_spike},
  * {@code temporal_margin}; ties broken by spike count, then by the lowest index).
  */
@@ -28,6 +29,11 @@ public final class Decoding {
                     s = Double.NEGATIVE_INFINITY;
                     for (int t = 0; t < steps; t++) {
                         s = Math.max(s, d[(t * batch + b) * c + k]);
+                    }
+                } else if (loss instanceof Loss.CeLastMembrane last) {
+                    s = 0;
+                    for (int t = last.from(steps); t < steps; t++) {
+                        s += d[(t * batch + b) * c + k];
                     }
                 } else if (loss instanceof Loss.CeFirstSpike || loss instanceof Loss.TemporalMargin) {
                     s = firstSpikeScore(d, steps, batch, c, b, k);

@@ -34,7 +34,8 @@ class PerSampleLossTest {
         SplittableRandom r = new SplittableRandom(3);
         Tensor out = spikes(r, T, B, C);
         Targets y = new Targets(new int[] {0, 2, 1, 2}, spikes(r, T, B, C));
-        List<Loss> losses = List.of(new Loss.CeMaxMembrane(), new Loss.CeMeanMembrane(), new Loss.CeCount(),
+        List<Loss> losses = List.of(new Loss.CeMaxMembrane(), new Loss.CeMeanMembrane(), new Loss.CeLastMembrane(2),
+                new Loss.CeCount(),
                 new Loss.MseCount(0.8f, 0.1f), new Loss.CeFirstSpike(), new Loss.TemporalMargin(2f),
                 new Loss.VanRossum(0.7f));
         assertEquals(Loss.NAMES.size(), losses.size());
