@@ -16,9 +16,6 @@ record DataSplits(String name, SampleSet train, SampleSet validation, SampleSet 
     static final java.util.List<String> NAMES = java.util.List.of("randman", "evidence", "fashion-mnist", "mnist", "shd",
             "ssc", "nmnist");
 
-    /** Validation and test sizes of the evidence task (the training size is its {@code samples}). */
-    static final int EVIDENCE_VALIDATION = 256;
-    static final int EVIDENCE_TEST = 1024;
 
     /** Default T per dataset. */
     static int defaultSteps(String dataset, String encoding) {
@@ -63,7 +60,7 @@ record DataSplits(String name, SampleSet train, SampleSet validation, SampleSet 
 
     /**
      * Canonical text of the evidence task's parameters ({@code cues=7,cue=100,gap=50,recall=150,rate=0.04,noise=0.01,
-     * samples=2048}) from {@code --evidence} entries over the defaults.
+     * samples=2048,validation=256,test=1024}) from {@code --evidence} entries over the defaults.
      */
     static String evidenceSpec(java.util.Map<String, String> given) {
         java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
@@ -74,6 +71,8 @@ record DataSplits(String name, SampleSet train, SampleSet validation, SampleSet 
         m.put("rate", "0.04");
         m.put("noise", "0.01");
         m.put("samples", "2048");
+        m.put("validation", "256");
+        m.put("test", "1024");
         if (given != null) {
             for (var e : given.entrySet()) {
                 if (!m.containsKey(e.getKey())) {
@@ -99,6 +98,11 @@ record DataSplits(String name, SampleSet train, SampleSet validation, SampleSet 
             m.put(p[0], p.length > 1 ? p[1] : "");
         }
         try {
+            for (String k : java.util.List.of("validation", "test")) {
+                if (m.containsKey(k) && Integer.parseInt(m.get(k)) <= 0) {
+                    throw new IllegalArgumentException("--evidence: " + k + " must be a positive number of samples");
+                }
+            }
             return new dev.surge.data.Evidence.Config(Integer.parseInt(m.get("cues")), Integer.parseInt(m.get("cue")),
                     Integer.parseInt(m.get("gap")), Integer.parseInt(m.get("recall")), steps,
                     Double.parseDouble(m.get("rate")), Double.parseDouble(m.get("noise")),
@@ -156,9 +160,14 @@ record DataSplits(String name, SampleSet train, SampleSet validation, SampleSet 
                 }
                 dev.surge.data.Evidence.Config ec = evidenceConfig(generator != null ? generator : evidenceSpec(null),
                         steps, dataSeed);
+                java.util.Map<String, String> keys = new java.util.HashMap<>();
+                for (String kv : (generator != null ? generator : evidenceSpec(null)).split(",")) {
+                    String[] p = kv.split("=", 2);
+                    keys.put(p[0], p.length > 1 ? p[1] : "");
+                }
                 return new DataSplits(dataset, dev.surge.data.Evidence.generate(ec),
-                        dev.surge.data.Evidence.generate(ec.with(EVIDENCE_VALIDATION, dataSeed + 1)),
-                        dev.surge.data.Evidence.generate(ec.with(EVIDENCE_TEST, dataSeed + 2)));
+                        dev.surge.data.Evidence.generate(ec.with(Integer.parseInt(keys.get("validation")), dataSeed + 1)),
+                        dev.surge.data.Evidence.generate(ec.with(Integer.parseInt(keys.get("test")), dataSeed + 2)));
             }
             case "fashion-mnist", "mnist" -> {
                 MnistLike kind = MnistLike.parse(dataset);

@@ -116,8 +116,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--evidence", paramLabel = "KEY=VALUE", split = ",",
             description = "Evidence-task parameters: cues, cue (steps per cue), gap, recall (steps), rate and noise "
-                    + "(spike probability per step), samples (training set); default cues=7 cue=100 gap=50 "
-                    + "recall=150 rate=0.04 noise=0.01 samples=2048. --time-steps sets the delay.")
+                    + "(spike probability per step), samples, validation, test (set sizes); default cues=7 cue=100 "
+                    + "gap=50 recall=150 rate=0.04 noise=0.01 samples=2048 validation=256 test=1024. --time-steps "
+                    + "sets the delay.")
     java.util.Map<String, String> evidence;
 
     @Option(names = "--data-seed", defaultValue = "42", description = "Seed of generated datasets (default: ${DEFAULT-VALUE}).")
@@ -361,8 +362,11 @@ final class TrainCommand implements Callable<Integer> {
         int batch = evaluationBatch(cfg, data);
         long inputBytes = MemoryModel.inputBytesPerSample(data.train());
         long held = Math.max(0, used(rt) - before);
-        long heap = held + MemoryModel.heapFor(MemoryModel.estimate(net, data.train().steps(), batch, cfg.threads(),
-                inputBytes));
+        long step = cfg.learningRule().equals("eprop")
+                ? batch * dev.surge.core.eprop.EProp.bytesPerSample(data.train().inputs(), layers,
+                        data.train().steps(), inputBytes) + MemoryModel.parameterBytes(net, Math.min(cfg.threads(), batch))
+                : MemoryModel.estimate(net, data.train().steps(), batch, cfg.threads(), inputBytes);
+        long heap = held + MemoryModel.heapFor(step);
         return heap < rt.maxMemory() ? heap : 0;
     }
 
@@ -371,6 +375,13 @@ final class TrainCommand implements Callable<Integer> {
      * Validation and test run in batches of the same size, so the largest of the three sets counts.
      */
     private static void checkMemory(RunConfig cfg, DataSplits data, List<LayerSpec> layers) {
+        if (cfg.learningRule().equals("eprop")) {
+            int in = data.train().inputs();
+            MemoryModel.require(dev.surge.core.eprop.EProp.bytesPerSample(in, layers, data.train().steps(),
+                    MemoryModel.inputBytesPerSample(data.train())), MemoryModel.parameters(in, layers),
+                    evaluationBatch(cfg, data), cfg.threads(), "--batch-size");
+            return;
+        }
         MemoryModel.require(data.train().inputs(), layers, data.train().steps(), evaluationBatch(cfg, data),
                 cfg.threads(), MemoryModel.inputBytesPerSample(data.train()), "--batch-size");
     }

@@ -196,7 +196,8 @@ class TrainCommandTest {
         assertTrue(res.get("peak_heap_mb").asDouble() > 0, res.toString());
         JsonNode cfg = JSON.readTree(dir.resolve("config.json").toFile());
         assertEquals("ce_last_membrane:15", cfg.get("loss").asText());
-        assertEquals("cues=1,cue=10,gap=5,recall=15,rate=0.04,noise=0.01,samples=1024", cfg.get("evidence").asText());
+        assertEquals("cues=1,cue=10,gap=5,recall=15,rate=0.04,noise=0.01,samples=1024,validation=256,test=1024",
+                cfg.get("evidence").asText());
         Run e = run(List.of("eval"), "--run", dir.toString(), "--json");
         assertEquals(0, e.code(), e.err());
         assertEquals(res.get("test_accuracy").asDouble(), JSON.readTree(e.out().strip()).get("test_accuracy").asDouble());

@@ -2,6 +2,7 @@ package dev.surge.core.eprop;
 
 import dev.surge.core.autograd.Tape;
 import dev.surge.core.autograd.Var;
+import dev.surge.core.loss.Loss;
 import dev.surge.core.loss.Targets;
 import dev.surge.core.neuron.Alif;
 import dev.surge.core.neuron.Lif;
@@ -57,7 +58,8 @@ import java.util.function.Function;
  * run on a tape, giving {@code ∂E/∂y} for any loss, and one backward scan turns it into the readout error
  * {@code ∂E/∂c_t = ∂E/∂y_t + κ·∂E/∂c_{t+1}}; the second pass runs the layer again, forms the learning signal and the
  * eligibility traces step by step and adds them into the gradients. Memory is two floats per readout output and step
- * ({@code y} and its gradient) plus {@code O(B·N·(in + N))} for the traces (ALIF's adaptation eligibilities are per
+ * ({@code y} and its gradient; for {@code ce_last_membrane:W}, which reads only the last W steps, only those are
+ * kept, unless the readout's κ is learnt) plus {@code O(B·N·(in + N))} for the traces (ALIF's adaptation eligibilities are per
  * synapse), not BPTT's {@code O(T·B·N)} tape of every intermediate.
  */
 public final class EProp implements LearningRule {
@@ -150,6 +152,29 @@ public final class EProp implements LearningRule {
         }
     }
 
+    /**
+     * What e-prop keeps per sample of a chunk, in bytes, for the memory check before a run: the readout's output and
+     * gradient and the loss's copies ({@code 16·T·classes}), ALIF's adaptation eligibilities, one block's buffers,
+     * and the input ({@code inputBytesPerSample}, as the trainer holds it). Nothing else grows with T.
+     */
+    public static long bytesPerSample(int inputs, List<? extends LayerSpec> specs, int steps,
+                                      long inputBytesPerSample) {
+        check(specs);
+        SpikingSpec s = (SpikingSpec) specs.get(0);
+        long n = s.out();
+        long classes = specs.get(1).out();
+        long traces = s.neuron() instanceof Alif ? 4 * n * (inputs + n + 1) : 0;
+        long block = 4L * BLOCK * (6 * n + 3L * inputs + 2 * classes) + 16 * (inputs + n);
+        return 16 * (long) steps * classes + traces + block + inputBytesPerSample;
+    }
+
+    @Override
+    public long bytesPerSample(Network net, int steps, long inputBytesPerSample) {
+        List<LayerSpec> specs = new ArrayList<>();
+        net.layers().forEach(l -> specs.add(l.spec()));
+        return bytesPerSample(net.inputs(), specs, steps, inputBytesPerSample);
+    }
+
     private static String describe(List<? extends LayerSpec> specs) {
         List<String> parts = new ArrayList<>();
         for (LayerSpec s : specs) {
@@ -174,7 +199,8 @@ public final class EProp implements LearningRule {
                          float weight) {
         Tape tape = input.tape();
         Map<Parameter, Var> bound = new IdentityHashMap<>();
-        Streamed f = stream(net, input, ctx, p -> bound.computeIfAbsent(p, q -> tape.param(q.value())), true);
+        Streamed f = stream(net, input, ctx, p -> bound.computeIfAbsent(p, q -> tape.param(q.value())), true,
+                window(objective));
         Layer hidden = net.layers().get(0);
         Map<String, Parameter> hp = hidden.parameters();
         Map<String, Parameter> rp = net.layers().get(1).parameters();
@@ -197,25 +223,40 @@ public final class EProp implements LearningRule {
             local[i] /= run.steps; // ∂(time average)/∂z_t
         }
         // the readout error ∂E/∂c_t = ∂E/∂y_t + κ·∂E/∂c_{t+1}, in place, and κ's own gradient Σ_t ∂E/∂c_t·y_{t−1}
+        // over the steps kept (from f.from on); before them ∂E/∂y = 0, so ∂E/∂c_t = κ^(from−t)·∂E/∂c_from
         int bc = run.batch * run.classes;
         float[] err = f.y.grad().data();
         float[] y = f.y.value().data();
         float[] kappa = f.kappa;
-        float[] gk = new float[run.classes];
-        for (int t = run.steps - 2; t >= 0; t--) {
+        int kept = err.length / bc;
+        for (int t = kept - 2; t >= 0; t--) {
             for (int i = 0; i < bc; i++) {
                 err[t * bc + i] += kappa[i % run.classes] * err[(t + 1) * bc + i];
             }
         }
-        for (int t = 1; t < run.steps; t++) {
-            for (int i = 0; i < bc; i++) {
-                gk[i % run.classes] += err[t * bc + i] * y[(t - 1) * bc + i];
+        if (kVar != null) { // only when every step is kept (see stream)
+            float[] gk = new float[run.classes];
+            for (int t = 1; t < run.steps; t++) {
+                for (int i = 0; i < bc; i++) {
+                    gk[i % run.classes] += err[t * bc + i] * y[(t - 1) * bc + i];
+                }
             }
-        }
-        if (kVar != null) {
             kVar.accumulate(gk);
         }
-        Grads g = run.gradients(err, fb, local, vVar != null);
+        int from = f.from;
+        ErrorRows rows = (t0, len, out) -> {
+            for (int s = 0; s < len; s++) {
+                int t = t0 + s;
+                if (t >= from) {
+                    System.arraycopy(err, (t - from) * bc, out, s * bc, bc);
+                } else {
+                    for (int i = 0; i < bc; i++) {
+                        out[s * bc + i] = (float) (Math.pow(kappa[i % run.classes], from - t) * err[i]);
+                    }
+                }
+            }
+        };
+        Grads g = run.gradients(rows, fb, local, vVar != null);
         wVar.accumulate(g.w);
         bVar.accumulate(g.b);
         if (vVar != null) {
@@ -227,18 +268,23 @@ public final class EProp implements LearningRule {
     }
 
     /**
-     * Evaluation as training sees it, in the same blocks and memory: the readout's output and the spiking layer's
-     * time average {@code [1, B, N]} (with its spike count), numerically the network's own forward pass.
+     * Evaluation as training sees it, in the same blocks and memory: the readout's output (its last {@code W} steps
+     * for {@code ce_last_membrane:W}, all the loss and the decoding read) and the spiking layer's time average
+     * {@code [1, B, N]} with its spike count; numerically the network's own forward pass.
      */
     @Override
-    public Network.Pass infer(Network net, Var input, ForwardContext ctx) {
+    public Network.Pass infer(Network net, Var input, ForwardContext ctx, Objective objective) {
         Tape tape = input.tape();
-        Streamed f = stream(net, input, ctx, p -> tape.constant(p.value()), false);
+        Streamed f = stream(net, input, ctx, p -> tape.constant(p.value()), false, window(objective));
         return f.pass.withSpikeCounts(f.counts);
     }
 
+    private static Integer window(Objective objective) {
+        return objective != null && objective.loss() instanceof Loss.CeLastMembrane last ? last.window() : null;
+    }
+
     /** Pass 1 and what pass 2 needs of it. */
-    private record Streamed(Network.Pass pass, double[] counts, Var y, float[] kappa, Var zMean, Run run,
+    private record Streamed(Network.Pass pass, double[] counts, Var y, int from, float[] kappa, Var zMean, Run run,
                             Function<Parameter, Var> bind) {
     }
 
@@ -248,7 +294,7 @@ public final class EProp implements LearningRule {
      * all they depend on; see {@code Regularizer}).
      */
     private static Streamed stream(Network net, Var input, ForwardContext ctx, Function<Parameter, Var> bind,
-                                   boolean grad) {
+                                   boolean grad, Integer objectiveWindow) {
         List<LayerSpec> specs = new ArrayList<>();
         net.layers().forEach(l -> specs.add(l.spec()));
         check(specs);
@@ -269,7 +315,11 @@ public final class EProp implements LearningRule {
         for (int k = 0; k < run.classes; k++) {
             kappa[k] = rp.containsKey("beta") ? rp.get("beta").value().data()[k] : rs.beta();
         }
-        float[] y = new float[steps * bc];
+        // a loss that reads only the last W steps lets the readout keep only those (when κ is not learnt, whose
+        // gradient needs every step): the readout's memory is then independent of T
+        int from = objectiveWindow != null && !rp.containsKey("beta") ? Math.max(0, steps - objectiveWindow) : 0;
+        int kept = steps - from;
+        float[] y = new float[kept * bc];
         float[] u = new float[bc];
         double[] counts = new double[bn];
         Tape scratch = new Tape();
@@ -283,14 +333,16 @@ public final class EProp implements LearningRule {
                 int o = (t0 + s) * bc;
                 for (int i = 0; i < bc; i++) {
                     u[i] = u[i] * kappa[i % run.classes] + c[s * bc + i];
-                    y[o + i] = u[i];
+                    if (t0 + s >= from) {
+                        y[o - from * bc + i] = u[i];
+                    }
                 }
                 for (int i = 0; i < bn; i++) {
                     counts[i] += z[s * bn + i];
                 }
             }
         });
-        Tensor yt = Tensor.of(y, steps, run.batch, run.classes);
+        Tensor yt = Tensor.of(y, kept, run.batch, run.classes);
         Var yVar = grad ? tape.param(yt) : tape.constant(yt);
         float[] mean = new float[bn];
         double total = 0;
@@ -301,7 +353,7 @@ public final class EProp implements LearningRule {
         Tensor mt = Tensor.of(mean, 1, run.batch, run.n);
         Var zMean = grad ? tape.param(mt) : tape.constant(mt);
         Network.Pass pass = Network.Pass.of(List.of(zMean, yVar), Map.of());
-        return new Streamed(pass, new double[] {total, Double.NaN}, yVar, kappa, zMean, run, bind);
+        return new Streamed(pass, new double[] {total, Double.NaN}, yVar, from, kappa, zMean, run, bind);
     }
 
     /** {@code B [classes, n]}, drawn as the readout's {@code W} is: {@code U(−1/√n, 1/√n)}. */
@@ -311,6 +363,11 @@ public final class EProp implements LearningRule {
     }
 
     private record Grads(float[] w, float[] b, float[] v, float[] wOut, float[] bOut) {
+    }
+
+    /** The readout error {@code ∂E/∂c} of steps {@code [t0, t0 + len)} into {@code out [len, B, classes]}. */
+    private interface ErrorRows {
+        void fill(int t0, int len, float[] out);
     }
 
     /** What one block of time steps hands on: spikes and surrogate derivatives {@code [len, B, N]}, input. */
@@ -422,7 +479,7 @@ public final class EProp implements LearningRule {
          * {@code L_t = err_t·fb + local}, the spiking layer's {@code Σ_t (L·ψ)_tᵀ·p̄_t} by blocks of time steps
          * plus ALIF's adaptation term step by step, and the readout's {@code Σ_t err_tᵀ·z_t}.
          */
-        Grads gradients(float[] err, Tensor fb, float[] local, boolean withV) {
+        Grads gradients(ErrorRows errors, Tensor fb, float[] local, boolean withV) {
             int bn = batch * n;
             int bc = batch * classes;
             float beta = lif.beta();
@@ -441,17 +498,18 @@ public final class EProp implements LearningRule {
             float[] zBlock = withV ? new float[BLOCK * bn] : null;
             float[] oneBlock = new float[BLOCK];
             Blas blas = Blas.get();
+            float[] err = new float[BLOCK * bc];
             sweep((t0, len, z, psi, x) -> {
                 int rows = len * batch;
+                errors.fill(t0, len, err);
                 // learning signal L = err·fb + local for the block's steps
                 float[] signal = new float[len * bn];
-                blas.sgemm(false, false, rows, n, classes, 1f, err, t0 * bc, classes, fb.data(), 0, n, 0f, signal, 0,
-                        n);
+                blas.sgemm(false, false, rows, n, classes, 1f, err, 0, classes, fb.data(), 0, n, 0f, signal, 0, n);
                 // the readout's gradient: Wout += errᵀ·z, bout += Σ err
-                blas.sgemm(true, false, classes, n, rows, 1f, err, t0 * bc, classes, z, 0, n, 1f, gwOut, 0, n);
+                blas.sgemm(true, false, classes, n, rows, 1f, err, 0, classes, z, 0, n, 1f, gwOut, 0, n);
                 for (int r = 0; r < rows; r++) {
                     for (int k = 0; k < classes; k++) {
-                        gbOut[k] += err[t0 * bc + r * classes + k];
+                        gbOut[k] += err[r * classes + k];
                     }
                 }
                 for (int s = 0; s < len; s++) {

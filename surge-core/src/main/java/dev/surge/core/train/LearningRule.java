@@ -28,10 +28,19 @@ public interface LearningRule {
     /**
      * The forward pass the trainer evaluates with (validation, test, the loss of a batch it does not train on):
      * the network's own by default. A rule that streams through time overrides it, so that evaluating needs no more
-     * memory than training; the outputs it gives must decode to the same predictions and loss.
+     * memory than training; the outputs it gives must decode to the same predictions and give the same
+     * {@code objective}.
      */
-    default Network.Pass infer(Network net, Var input, ForwardContext ctx) {
+    default Network.Pass infer(Network net, Var input, ForwardContext ctx, Objective objective) {
         return net.forward(input, ctx);
+    }
+
+    /**
+     * Bytes this rule keeps alive per sample of a batch while it works on it, for the memory check before a run:
+     * BPTT's tape by default ({@link MemoryModel#perSample}).
+     */
+    default long bytesPerSample(Network net, int steps, long inputBytesPerSample) {
+        return MemoryModel.perSample(net, steps, inputBytesPerSample);
     }
 
     /**

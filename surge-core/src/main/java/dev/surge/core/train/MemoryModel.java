@@ -95,7 +95,8 @@ public final class MemoryModel {
         return n;
     }
 
-    private static long parameters(Network net) {
+    /** Number of parameters of {@code net}. */
+    public static long parameters(Network net) {
         long params = 0;
         for (var p : net.parameters().values()) {
             params += p.value().size();
@@ -174,13 +175,21 @@ public final class MemoryModel {
 
     private static void require(long neurons, long parameters, int steps, int batch, int threads,
                                 long inputBytesPerSample, String batchOption) {
-        long need = estimate(neurons, parameters, steps, batch, threads, inputBytesPerSample);
+        require(perSample(neurons, steps, inputBytesPerSample), parameters, batch, threads, batchOption);
+    }
+
+    /**
+     * {@link #require(Network, int, int, int, long, String)} for a learning rule that keeps {@code perSampleBytes}
+     * per sample instead of BPTT's ({@code EProp.bytesPerSample}); {@code parameters} counts the network's
+     * parameters ({@link #parameters(int, List)}).
+     */
+    public static void require(long perSampleBytes, long parameters, int batch, int threads, String batchOption) {
+        long need = satMul(batch, perSampleBytes) + parameterBytes(parameters, Math.min(threads, batch));
         long max = Runtime.getRuntime().maxMemory();
         long usable = (long) (max / REFUSE_RATIO);
         if (need > usable) {
             // at most `threads` chunks whatever the batch: a batch that fits with them fits with fewer
-            long fit = Math.max(0, usable - parameterBytes(parameters, threads))
-                    / Math.max(1, perSample(neurons, steps, inputBytesPerSample));
+            long fit = Math.max(0, usable - parameterBytes(parameters, threads)) / Math.max(1, perSampleBytes);
             String fewer = fit >= 1 && batchOption != null
                     ? String.format(Locale.ROOT, "use %s %d (or fewer time steps), or ", batchOption, fit) : "";
             long heap = heapFor(need);

@@ -406,7 +406,7 @@ public final class Trainer implements AutoCloseable {
             loss = o.loss();
         } else {
             pass = cfg.rule().infer(net, x,
-                    new ForwardContext(cfg.backend(), false, random, SpikeFunction.HEAVISIDE));
+                    new ForwardContext(cfg.backend(), false, random, SpikeFunction.HEAVISIDE), objective);
             loss = objective.apply(pass, targets);
         }
         Chunk c = new Chunk();

@@ -201,8 +201,8 @@ public final class Training implements AutoCloseable {
         if (train.size() == 0) {
             throw new IllegalArgumentException("training: the training set is empty");
         }
-        MemoryModel.require(net, train.steps(), Math.min(batchSize, train.size()), threads,
-                MemoryModel.inputBytesPerSample(train), batchOption);
+        MemoryModel.require(rule.bytesPerSample(net, train.steps(), MemoryModel.inputBytesPerSample(train)),
+                MemoryModel.parameters(net), Math.min(batchSize, train.size()), threads, batchOption);
         if (patience > 0 && validation == null) {
             throw new IllegalArgumentException("training: early stopping (patience " + patience
                     + ") needs a validation set");

@@ -100,6 +100,11 @@ class EPropTest {
     /** BPTT on the tape, with {@code z_{t−1}} detached in the recurrent input when {@code detach}. */
     private static <S extends NeuronState> Map<String, float[]> bptt(Network net, NeuronModel<S> model, Tensor x,
                                                                      boolean detach) {
+        return bptt(net, model, x, detach, OBJECTIVE);
+    }
+
+    private static <S extends NeuronState> Map<String, float[]> bptt(Network net, NeuronModel<S> model, Tensor x,
+                                                                     boolean detach, Objective objective) {
         net.zeroGrad();
         Tape tape = new Tape();
         Map<Parameter, Var> bound = new IdentityHashMap<>();
@@ -124,7 +129,7 @@ class EPropTest {
         Var z = Ops.stack(0, out);
         Var y = net.layers().get(1).forward(z, bind, ForwardContext.training(Backend.COMPOSED, RandomStream.of(0L)));
         Network.Pass pass = Network.Pass.of(List.of(z, y), bound);
-        Var loss = OBJECTIVE.apply(pass, TARGETS);
+        Var loss = objective.apply(pass, TARGETS);
         tape.backward(loss);
         pass.accumulateGrads();
         Map<String, float[]> g = grads(net);
@@ -182,6 +187,36 @@ class EPropTest {
     }
 
     @Test
+    void aLossOnTheLastStepsKeepsOnlyThoseAndGivesTheSameGradient() {
+        Lif model = Lif.DEFAULT.withBeta(0.85f);
+        SpikingSpec hidden = SpikingSpec.of(N, model).withSurrogate(Surrogate.of("fast_sigmoid", 5f))
+                .withRecurrent(true);
+        Network net = Network.create(IN, List.of(hidden, ReadoutSpec.of(3, 0.9f)), 7);
+        for (Parameter p : net.layers().get(0).parameters().values()) {
+            float scale = p.name().equals("W") ? 4f : p.name().equals("V") ? 2f : 1f;
+            for (int i = 0; i < p.value().size(); i++) {
+                p.value().data()[i] *= scale;
+            }
+        }
+        Tensor x = input(3);
+        Objective last = new Objective(new Loss.CeLastMembrane(10), List.of(new Regularizer.RateL1(0, 0.3f)));
+        net.zeroGrad();
+        Tape tape = new Tape();
+        LearningRule.Outcome o = EProp.symmetric().apply(net, tape.constant(x), TARGETS, last,
+                ForwardContext.training(Backend.COMPOSED, RandomStream.of(0L)), 1f);
+        o.pass().accumulateGrads();
+        assertEquals(List.of(10, B, 3), java.util.Arrays.stream(o.pass().output().shape()).boxed().toList(),
+                "only the window is kept");
+        Map<String, float[]> eprop = grads(net);
+        eprop.put("loss", new float[] {o.loss().item()});
+        Map<String, float[]> ref = bptt(net, model, x, true, last);
+        assertEquals(ref.get("loss")[0], eprop.get("loss")[0], 1e-6f);
+        double err = worst(eprop, ref, List.copyOf(net.parameters().keySet()));
+        assertTrue(err < 2e-5, "worst relative error " + err);
+        assertTrue(Math.abs(eprop.get("layers.0.W")[0]) + Math.abs(eprop.get("layers.0.W")[1]) > 0);
+    }
+
+    @Test
     void feedForwardLayersGetExactlyTheBpttGradient() {
         for (NeuronModel<?> m : List.of(Lif.DEFAULT.withBeta(0.85f), new Alif(0.95f, 0.3f, Lif.DEFAULT))) {
             Network net = net(m, false, 5);
@@ -202,7 +237,7 @@ class EPropTest {
             for (Backend backend : Backend.values()) {
                 ForwardContext ctx = new ForwardContext(backend, false, RandomStream.of(0L), SpikeFunction.HEAVISIDE);
                 Network.Pass own = net.forward(new Tape().constant(x), ctx);
-                Network.Pass streamed = EProp.symmetric().infer(net, new Tape().constant(x), ctx);
+                Network.Pass streamed = EProp.symmetric().infer(net, new Tape().constant(x), ctx, OBJECTIVE);
                 assertEquals(0f, own.output().value().maxAbsDiff(streamed.output().value()), m.type() + " " + backend);
                 assertEquals(own.spikeCount(0), streamed.spikeCount(0));
                 assertTrue(own.spikeCount(0) > 0);
