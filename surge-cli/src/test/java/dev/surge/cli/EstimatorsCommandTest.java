@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.surge.core.estimate.Estimator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -99,6 +100,14 @@ class EstimatorsCommandTest {
             assertTrue(n.get("reference_self_cosine").isNumber(), l);
             assertEquals(5, n.get("gradient").size(), "W, b, V of the hidden layer and W, b of the readout: " + l);
         }
+        // without --estimators: every estimator but exact, which cannot enumerate 2^(30·128) patterns
+        var all = GoldenCommandTest.run("estimators", "--run", run.toString(), "--batch", "2", "--samples", "5",
+                "--reference-samples", "10", "--json");
+        assertEquals(0, all.code(), all.out() + all.err());
+        assertEquals(Estimator.NAMES.size() - 1, all.outLines().size(), all.out());
+        assertTrue(all.outLines().stream().noneMatch(l -> l.contains("\"estimator\":\"exact\"")), all.out());
+        expectError(List.of("estimators", "--run", run.toString(), "--estimators", "exact"),
+                "'exact' enumerates 2^(stochastic spikes per sample) patterns");
         Path det = dir.resolve("det");
         assertEquals(0, TrainCommandTest.run(TrainCommandTest.QUICK, "--epochs", "1", "--out", det.toString()).code());
         expectError(List.of("estimators", "--run", det.toString()), "the network has no stochastic layer");
