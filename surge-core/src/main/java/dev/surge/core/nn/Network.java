@@ -142,6 +142,11 @@ public final class Network {
             return new Pass(outputs, bound, perLayer.clone());
         }
 
+        /** Whether the rule that made this pass gave its layers' spike counts ({@link #withSpikeCounts}). */
+        public boolean spikeCountsGiven() {
+            return spikeCounts != null;
+        }
+
         /** Spikes emitted by layer {@code l} in this pass (the sum of its 0/1 output unless given). */
         public double spikeCount(int l) {
             return spikeCounts != null ? spikeCounts[l]

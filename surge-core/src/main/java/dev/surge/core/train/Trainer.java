@@ -552,7 +552,9 @@ public final class Trainer implements AutoCloseable {
             int out = layer.spec().out();
             synops += prevEvents * layer.projection().fanOut();
             if (layer.spiking()) {
-                double s = pass.spikeCount(l); // exact: a sum of 0/1 spikes
+                // exact: a sum of 0/1 spikes (called here directly, as the hot path of every step)
+                double s = pass.spikeCountsGiven() ? pass.spikeCount(l)
+                        : Kernels.spikeSum(pass.outputs().get(l).value().data());
                 c.spikes[l] = s;
                 if (((SpikingSpec) layer.spec()).recurrent()) {
                     synops += s * out;
