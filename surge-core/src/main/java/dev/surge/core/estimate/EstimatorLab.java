@@ -200,7 +200,8 @@ public final class EstimatorLab {
                 mean[i] += d / (n + 1);
                 m2[i] += d * (g[i] - mean[i]);
             }
-            if (tracking && cosine(mean, refFlat) < target) {
+            // a NaN cosine (an infinite gradient) never matches
+            if (tracking && !(cosine(mean, refFlat) >= target)) {
                 lastBelow = n + 1;
             }
             if (refFlat != null && (n + 1 == nextCheckpoint || n + 1 == samples)) {
