@@ -22,6 +22,12 @@ public final class MemoryModel {
      * flight during backward (about 8); rounded up.
      */
     public static final long BYTES_PER_NEURON_STEP = 21;
+    /**
+     * Bytes per neuron and step of a recurrent spiking layer: {@link #BYTES_PER_NEURON_STEP} plus the recurrent
+     * product {@code s_{t−1}·Vᵀ} and its gradient; fitted to the default Randman network at T = 1000 (282 MB live for
+     * a batch of 64: about 31 bytes per recurrent neuron and step), where 21 sized a child heap too small to train.
+     */
+    public static final long BYTES_PER_RECURRENT_NEURON_STEP = 32;
     /** Bytes per input event: the trainer's (row, column) lists and the CSR rows with their transpose. */
     public static final long BYTES_PER_EVENT = 16;
     /** The heap a run gets beyond its estimated live bytes, so that the collector does not thrash. */
@@ -40,7 +46,7 @@ public final class MemoryModel {
 
     /** Live bytes of one training batch: inputs, what BPTT keeps per neuron and step, and the parameters' arrays. */
     public static long estimate(Network net, int steps, int batch, int threads, long inputBytesPerSample) {
-        return estimate(neurons(net), parameters(net), steps, batch, threads, inputBytesPerSample);
+        return estimate(stepBytes(net), parameters(net), steps, batch, threads, inputBytesPerSample);
     }
 
     /**
@@ -49,22 +55,22 @@ public final class MemoryModel {
      */
     public static long estimate(int inputs, List<? extends LayerSpec> specs, int steps, int batch, int threads,
                                 long inputBytesPerSample) {
-        return estimate(neurons(specs), parameters(inputs, specs), steps, batch, threads, inputBytesPerSample);
+        return estimate(stepBytes(specs), parameters(inputs, specs), steps, batch, threads, inputBytesPerSample);
     }
 
-    private static long estimate(long neurons, long parameters, int steps, int batch, int threads,
+    private static long estimate(long stepBytes, long parameters, int steps, int batch, int threads,
                                  long inputBytesPerSample) {
-        return satMul(batch, perSample(neurons, steps, inputBytesPerSample))
+        return satMul(batch, perSample(stepBytes, steps, inputBytesPerSample))
                 + parameterBytes(parameters, Math.min(threads, batch));
     }
 
     /** What BPTT keeps of one sample: its input and, per neuron and step, {@link #BYTES_PER_NEURON_STEP}. */
     public static long perSample(Network net, int steps, long inputBytesPerSample) {
-        return perSample(neurons(net), steps, inputBytesPerSample);
+        return perSample(stepBytes(net), steps, inputBytesPerSample);
     }
 
-    private static long perSample(long neurons, int steps, long inputBytesPerSample) {
-        return satMul(satMul(neurons, steps), BYTES_PER_NEURON_STEP) + inputBytesPerSample;
+    private static long perSample(long stepBytes, int steps, long inputBytesPerSample) {
+        return satMul(stepBytes, steps) + inputBytesPerSample;
     }
 
     /**
@@ -79,20 +85,27 @@ public final class MemoryModel {
         return satMul(parameters, 4 * (4 + 3L * Math.max(1, chunks)));
     }
 
-    private static long neurons(Network net) {
-        long n = 0;
+    /** Bytes kept per sample and time step over all layers. */
+    private static long stepBytes(Network net) {
+        List<LayerSpec> specs = new java.util.ArrayList<>();
         for (Layer l : net.layers()) {
-            n += l.spec().out();
+            specs.add(l.spec());
+        }
+        return stepBytes(specs);
+    }
+
+    private static long stepBytes(List<? extends LayerSpec> specs) {
+        long n = 0;
+        for (LayerSpec s : specs) {
+            boolean recurrent = s instanceof SpikingSpec sp && sp.recurrent();
+            n = satAdd(n, satMul(s.out(), recurrent ? BYTES_PER_RECURRENT_NEURON_STEP : BYTES_PER_NEURON_STEP));
         }
         return n;
     }
 
-    private static long neurons(List<? extends LayerSpec> specs) {
-        long n = 0;
-        for (LayerSpec s : specs) {
-            n += s.out();
-        }
-        return n;
+    private static long satAdd(long a, long b) {
+        long r = a + b;
+        return r < 0 ? Long.MAX_VALUE : r;
     }
 
     /** Number of parameters of {@code net}. */
@@ -164,18 +177,18 @@ public final class MemoryModel {
      */
     public static void require(Network net, int steps, int batch, int threads, long inputBytesPerSample,
                                String batchOption) {
-        require(neurons(net), parameters(net), steps, batch, threads, inputBytesPerSample, batchOption);
+        require(stepBytes(net), parameters(net), steps, batch, threads, inputBytesPerSample, batchOption);
     }
 
     /** {@link #require(Network, int, int, int, long, String)} from the layer specs, before any weight exists. */
     public static void require(int inputs, List<? extends LayerSpec> specs, int steps, int batch, int threads,
                                long inputBytesPerSample, String batchOption) {
-        require(neurons(specs), parameters(inputs, specs), steps, batch, threads, inputBytesPerSample, batchOption);
+        require(stepBytes(specs), parameters(inputs, specs), steps, batch, threads, inputBytesPerSample, batchOption);
     }
 
-    private static void require(long neurons, long parameters, int steps, int batch, int threads,
+    private static void require(long stepBytes, long parameters, int steps, int batch, int threads,
                                 long inputBytesPerSample, String batchOption) {
-        require(perSample(neurons, steps, inputBytesPerSample), parameters, batch, threads, batchOption);
+        require(perSample(stepBytes, steps, inputBytesPerSample), parameters, batch, threads, batchOption);
     }
 
     /**

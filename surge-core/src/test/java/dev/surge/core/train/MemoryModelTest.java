@@ -29,6 +29,15 @@ class MemoryModelTest {
     }
 
     @Test
+    void aRecurrentLayerKeepsItsRecurrentProductPerStep() {
+        Network net = Network.create(50, List.of(SpikingSpec.lif(40).withRecurrent(true), SpikingSpec.lif(10)), 1);
+        long one = MemoryModel.estimate(net, 30, 2, 1, 1000);
+        long two = MemoryModel.estimate(net, 30, 3, 1, 1000);
+        assertEquals(30L * (40 * MemoryModel.BYTES_PER_RECURRENT_NEURON_STEP + 10 * MemoryModel.BYTES_PER_NEURON_STEP)
+                + 1000, two - one);
+    }
+
+    @Test
     void eventInputsCountTheirEvents() {
         // two samples with 3 and 5 events: mean 4 events of BYTES_PER_EVENT each
         EventSampleSet set = new EventSampleSet(10, 20, 2, new int[] {0, 1},
