@@ -270,7 +270,10 @@ public final class EProp implements LearningRule {
     /**
      * Evaluation as training sees it, in the same blocks and memory: the readout's output (its last {@code W} steps
      * for {@code ce_last_membrane:W}, all the loss and the decoding read) and the spiking layer's time average
-     * {@code [1, B, N]} with its spike count; numerically the network's own forward pass.
+     * {@code [1, B, N]} with its spike count. The same float operations as the network's composed forward pass,
+     * except that the input products run per block of 32 steps: for layers of 64 or more outputs the product kernel
+     * (event-driven or dense) is chosen per block, and the fused recurrent kernel adds sparse recurrent spikes row by
+     * row, so either may round differently and a spike exactly at threshold can differ.
      */
     @Override
     public Network.Pass infer(Network net, Var input, ForwardContext ctx, Objective objective) {
