@@ -3,6 +3,7 @@ package dev.surge.core.eprop;
 import dev.surge.core.autograd.Tape;
 import dev.surge.core.autograd.Var;
 import dev.surge.core.loss.Loss;
+import dev.surge.core.loss.Regularizer;
 import dev.surge.core.loss.Targets;
 import dev.surge.core.neuron.Alif;
 import dev.surge.core.neuron.Lif;
@@ -282,8 +283,18 @@ public final class EProp implements LearningRule {
         return f.pass.withSpikeCounts(f.counts);
     }
 
+    /** The readout steps the objective reads, when it reads only the last W of them (and no penalty reads more). */
     private static Integer window(Objective objective) {
-        return objective != null && objective.loss() instanceof Loss.CeLastMembrane last ? last.window() : null;
+        if (objective == null || !(objective.loss() instanceof Loss.CeLastMembrane last)) {
+            return null;
+        }
+        for (Regularizer r : objective.regularizers()) {
+            int layer = r instanceof Regularizer.RateL1 l1 ? l1.layer() : ((Regularizer.Homeostasis) r).layer();
+            if (layer != 0) {
+                return null; // a penalty on the readout reads all of its steps
+            }
+        }
+        return last.window();
     }
 
     /** Pass 1 and what pass 2 needs of it. */
