@@ -219,6 +219,12 @@ final class EstimatorsCommand implements Callable<Integer> {
 
     /** A run's network at its trained weights, on the first {@code --batch} samples of its test set. */
     private EstimatorLab.Problem runProblem(Path run) throws IOException {
+        return runProblem(run, batch, dataDir, m -> spec.commandLine().getErr().println("surge: " + m));
+    }
+
+    /** {@link #runProblem(Path)} for other commands: {@code batch} test samples, data looked up in {@code dataDir}. */
+    static EstimatorLab.Problem runProblem(Path run, int batch, Path dataDir,
+                                           java.util.function.Consumer<String> log) throws IOException {
         for (String f : List.of("config.json", "model.json", "model.safetensors")) {
             if (!Files.isRegularFile(run.resolve(f))) {
                 throw new IllegalArgumentException("--run " + run + " is not a finished run directory (no " + f + ")");
@@ -233,7 +239,7 @@ final class EstimatorsCommand implements Callable<Integer> {
             throw new IllegalArgumentException(e.getMessage());
         }
         DataSplits data = DataSplits.load(rc.dataset(), rc.steps(), rc.encoding(), dataDir, false, rc.dataSeed(),
-                rc.dataSpec(), m -> spec.commandLine().getErr().println("surge: " + m));
+                rc.dataSpec(), log);
         dev.surge.core.data.SampleSet test = data.test();
         int b = Math.min(batch, test.size());
         Network net = Network.create(test.inputs(), model.layers(), 0L);

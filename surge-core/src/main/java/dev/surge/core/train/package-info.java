@@ -4,7 +4,7 @@
  * each batch into chunks on threads, asks the {@link dev.surge.core.train.LearningRule} (BPTT by default) for each
  * chunk's gradients of the {@link dev.surge.core.train.Objective}, sums them in a fixed order and steps the
  * optimizer. Also the memory model consulted before a run ({@link dev.surge.core.train.MemoryModel}), learning-rate
- * schedules and the decoding of predictions.
+ * schedules, the decoding of predictions, and the gradient-flow report ({@link dev.surge.core.train.Diagnosis}).
  *
  * <p>May import: every other package of {@code surge-core}; nothing outside it (no file formats, no CLI).
  */
