@@ -13,8 +13,8 @@ import java.util.function.Consumer;
 /** Train, validation and test sets of a named dataset. */
 record DataSplits(String name, SampleSet train, SampleSet validation, SampleSet test) {
 
-    static final java.util.List<String> NAMES = java.util.List.of("randman", "evidence", "fashion-mnist", "mnist", "shd",
-            "ssc", "nmnist");
+    static final java.util.List<String> NAMES = java.util.List.of("randman", "evidence", "race", "fashion-mnist",
+            "mnist", "shd", "ssc", "nmnist");
 
 
     /** Default T per dataset. */
@@ -25,6 +25,7 @@ record DataSplits(String name, SampleSet train, SampleSet validation, SampleSet 
         return switch (dataset) {
             case "fashion-mnist", "mnist" -> 25;
             case "evidence" -> 2250;
+            case "race" -> 50;
             default -> 100;
         };
     }
@@ -113,6 +114,62 @@ record DataSplits(String name, SampleSet train, SampleSet validation, SampleSet 
         }
     }
 
+    /**
+     * Canonical text of the race's parameters ({@code channels=2,rate=0.1,gap=0.8,samples=2048,validation=256,
+     * test=1024}) from {@code --race} entries over the defaults.
+     */
+    static String raceSpec(java.util.Map<String, String> given) {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put("channels", "2");
+        m.put("rate", "0.1");
+        m.put("gap", "0.8");
+        m.put("samples", "2048");
+        m.put("validation", "256");
+        m.put("test", "1024");
+        if (given != null) {
+            for (var e : given.entrySet()) {
+                if (!m.containsKey(e.getKey())) {
+                    throw new IllegalArgumentException("--race: unknown key '" + e.getKey() + "'; known: "
+                            + String.join(", ", m.keySet()));
+                }
+                m.put(e.getKey(), e.getValue());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (var e : m.entrySet()) {
+            sb.append(sb.length() == 0 ? "" : ",").append(e.getKey()).append('=').append(e.getValue());
+        }
+        raceConfig(sb.toString(), 1, 0); // validates
+        return sb.toString();
+    }
+
+    /** The race of {@code spec} at T = {@code steps}, with its validation and test sizes. */
+    static dev.surge.data.Race.Config raceConfig(String spec, int steps, long seed) {
+        java.util.Map<String, String> m = keys(spec);
+        try {
+            for (String k : java.util.List.of("validation", "test")) {
+                if (Integer.parseInt(m.get(k)) <= 0) {
+                    throw new IllegalArgumentException("--race: " + k + " must be a positive number of samples");
+                }
+            }
+            return new dev.surge.data.Race.Config(Integer.parseInt(m.get("channels")), steps,
+                    Double.parseDouble(m.get("rate")), Double.parseDouble(m.get("gap")),
+                    Integer.parseInt(m.get("samples")), seed);
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new IllegalArgumentException("--race " + spec + ": every value must be a number (channels and the "
+                    + "sizes whole)");
+        }
+    }
+
+    private static java.util.Map<String, String> keys(String spec) {
+        java.util.Map<String, String> m = new java.util.HashMap<>();
+        for (String kv : spec.split(",")) {
+            String[] p = kv.split("=", 2);
+            m.put(p[0], p.length > 1 ? p[1] : "");
+        }
+        return m;
+    }
+
     static dev.surge.data.Randman.Config randmanConfig(String spec, int steps, long seed) {
         java.util.Map<String, String> m = new java.util.HashMap<>();
         for (String kv : spec.split(",")) {
@@ -168,6 +225,17 @@ record DataSplits(String name, SampleSet train, SampleSet validation, SampleSet 
                 return new DataSplits(dataset, dev.surge.data.Evidence.generate(ec),
                         dev.surge.data.Evidence.generate(ec.with(Integer.parseInt(keys.get("validation")), dataSeed + 1)),
                         dev.surge.data.Evidence.generate(ec.with(Integer.parseInt(keys.get("test")), dataSeed + 2)));
+            }
+            case "race" -> {
+                if (encoding != null) {
+                    throw new IllegalArgumentException("--encoding does not apply to race (its spikes are the data)");
+                }
+                String spec = generator != null ? generator : raceSpec(null);
+                dev.surge.data.Race.Config rc = raceConfig(spec, steps, dataSeed);
+                java.util.Map<String, String> k = keys(spec);
+                return new DataSplits(dataset, dev.surge.data.Race.generate(rc),
+                        dev.surge.data.Race.generate(rc.with(Integer.parseInt(k.get("validation")), dataSeed + 1)),
+                        dev.surge.data.Race.generate(rc.with(Integer.parseInt(k.get("test")), dataSeed + 2)));
             }
             case "fashion-mnist", "mnist" -> {
                 MnistLike kind = MnistLike.parse(dataset);

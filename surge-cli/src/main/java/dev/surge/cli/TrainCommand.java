@@ -53,7 +53,8 @@ final class TrainCommand implements Callable<Integer> {
     static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = "--dataset", defaultValue = "randman",
-            description = "randman, evidence, fashion-mnist, mnist, shd, ssc or nmnist (default: ${DEFAULT-VALUE}).")
+            description = "randman, evidence, race, fashion-mnist, mnist, shd, ssc or nmnist (default: "
+                    + "${DEFAULT-VALUE}).")
     String dataset;
 
     @Option(names = "--model", description = "A preset name or a JSON model file (default: per dataset).")
@@ -120,6 +121,12 @@ final class TrainCommand implements Callable<Integer> {
                     + "gap=50 recall=150 rate=0.04 noise=0.01 samples=2048 validation=256 test=1024. --time-steps "
                     + "sets the delay.")
     java.util.Map<String, String> evidence;
+
+    @Option(names = "--race", paramLabel = "KEY=VALUE", split = ",",
+            description = "Race parameters: channels, rate (the winner's largest spike probability per step), gap "
+                    + "(the largest loser/winner rate ratio), samples, validation, test; default channels=2 rate=0.1 "
+                    + "gap=0.8 samples=2048 validation=256 test=1024.")
+    java.util.Map<String, String> race;
 
     @Option(names = "--data-seed", defaultValue = "42", description = "Seed of generated datasets (default: ${DEFAULT-VALUE}).")
     long dataSeed;
@@ -445,6 +452,7 @@ final class TrainCommand implements Callable<Integer> {
         fields.put("--seed", RunConfig::seed);
         fields.put("--randman", RunConfig::dataSpec);
         fields.put("--evidence", RunConfig::dataSpec);
+        fields.put("--race", RunConfig::dataSpec);
         fields.put("--data-seed", RunConfig::dataSeed);
         fields.put("--threads", RunConfig::threads);
         fields.put("--backend", RunConfig::backend);
@@ -486,16 +494,18 @@ final class TrainCommand implements Callable<Integer> {
             throw bad("--resume and --force contradict each other");
         }
         boolean evidenceTask = dataset.equals("evidence");
-        int e = epochs != null ? epochs : (dataset.equals("randman") ? 60 : evidenceTask ? 10 : 20);
+        boolean raceTask = dataset.equals("race");
+        int e = epochs != null ? epochs : (dataset.equals("randman") ? 60 : evidenceTask || raceTask ? 10 : 20);
         if (e <= 0) {
             throw bad("--epochs must be positive, got " + e);
         }
         int batchSize = batchSizeOption != null ? batchSizeOption
-                : (dataset.equals("randman") ? 32 : evidenceTask ? 64 : 128);
+                : (dataset.equals("randman") ? 32 : evidenceTask || raceTask ? 64 : 128);
         if (batchSize <= 0) {
             throw bad("--batch-size must be positive, got " + batchSize);
         }
-        float lr = lrOption != null ? lrOption : (dataset.equals("randman") || evidenceTask ? 5e-3f : 2e-3f);
+        float lr = lrOption != null ? lrOption
+                : (dataset.equals("randman") || evidenceTask || raceTask ? 5e-3f : 2e-3f);
         if (!(lr > 0) || !Float.isFinite(lr)) {
             throw bad("--lr must be a positive number, got " + lr);
         }
@@ -519,9 +529,13 @@ final class TrainCommand implements Callable<Integer> {
         if (evidence != null && !evidenceTask) {
             throw bad("--evidence applies only to --dataset evidence");
         }
+        String rs = DataSplits.raceSpec(race);
+        if (race != null && !raceTask) {
+            throw bad("--race applies only to --dataset race");
+        }
         String lossName = loss != null ? loss.trim()
                 : evidenceTask ? "ce_last_membrane:" + DataSplits.evidenceConfig(ev, Integer.MAX_VALUE, 0).recallSteps()
-                : "ce_max_membrane";
+                : raceTask ? "temporal_margin" : "ce_max_membrane";
         try {
             RunConfig.loss(lossName);
         } catch (IllegalArgumentException ex) {
@@ -562,7 +576,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         Path dir = out != null ? out : Path.of("runs", dataset + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        String rm = evidenceTask ? ev : DataSplits.randmanSpec(randman);
+        String rm = evidenceTask ? ev : raceTask ? rs : DataSplits.randmanSpec(randman);
         if (randman != null && !dataset.equals("randman")) {
             throw bad("--randman applies only to --dataset randman");
         }
@@ -781,7 +795,7 @@ final class TrainCommand implements Callable<Integer> {
             o.put("threads", threads);
             o.put("backend", backend);
             o.put("limit", limit);
-            if (dataset.equals("randman") || dataset.equals("evidence")) {
+            if (dataset.equals("randman") || dataset.equals("evidence") || dataset.equals("race")) {
                 o.put(dataset, dataSpec);
             }
             var regs = o.putArray("regularize");
@@ -813,7 +827,8 @@ final class TrainCommand implements Callable<Integer> {
                     o.path("seed").asLong(), o.path("data_seed").asLong(), positive(file, o, "threads"),
                     text(file, o, "backend"), o.path("limit").asInt(), cli != null ? cli.out() : null,
                     o.path(o.path("dataset").asText()).asText(o.path("dataset").asText().equals("evidence")
-                            ? DataSplits.evidenceSpec(null) : DataSplits.randmanSpec(null)),
+                            ? DataSplits.evidenceSpec(null) : o.path("dataset").asText().equals("race")
+                            ? DataSplits.raceSpec(null) : DataSplits.randmanSpec(null)),
                     strings(o.path("regularize")),
                     o.has("estimator") ? text(file, o, "estimator") : "bptt",
                     o.has("stochastic") ? (float) number(file, o, "stochastic") : 0f,

@@ -216,6 +216,19 @@ class TrainCommandTest {
     }
 
     @Test
+    void raceIsWonByTheFirstSpike(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("race");
+        Run r = run(List.of("train"), "--dataset", "race", "--race", "samples=512,validation=64,test=256", "--epochs",
+                "5", "--threads", "2", "--no-plots", "--json", "--out", dir.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(JSON.readTree(r.out().strip()).get("test_accuracy").asDouble() > 0.7, r.out());
+        assertEquals("temporal_margin", JSON.readTree(dir.resolve("config.json").toFile()).get("loss").asText());
+        assertOneLineError(run(List.of("train"), "--dataset", "race", "--race", "channels=1"), 2,
+                "race: channels must be at least 2, got 1");
+        assertOneLineError(run(List.of("train"), "--race", "channels=3"), 2, "--race applies only to --dataset race");
+    }
+
+    @Test
     void anExistingRunIsNeverOverwrittenWithoutResumeOrForce(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("run");
         assertEquals(0, run(QUICK, "--epochs", "1", "--out", dir.toString()).code());
