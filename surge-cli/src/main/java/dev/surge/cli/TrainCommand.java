@@ -301,6 +301,11 @@ final class TrainCommand implements Callable<Integer> {
             result.put("dataset", c.dataset());
             result.put("test_accuracy", te.accuracy());
             result.put("test_loss", te.loss());
+            double margin = Double.NaN;
+            if (lossFn instanceof Loss.TemporalMargin || lossFn instanceof Loss.CeFirstSpike) {
+                margin = firstSpikeMargin(net, data.test(), c.backendEnum());
+                result.put("first_spike_margin", margin);
+            }
             result.put("best_val_accuracy", fit.bestValidationAccuracy());
             result.put("epochs", history.size());
             result.put("train_seconds", fit.trainSeconds());
@@ -320,8 +325,9 @@ final class TrainCommand implements Callable<Integer> {
             if (json) {
                 out.println(JSON.writeValueAsString(result));
             } else {
-                out.println(String.format(Locale.ROOT, "test accuracy %.2f%% after %d epochs (%.1f s training); run in %s",
-                        100 * te.accuracy(), history.size(), fit.trainSeconds(), run.dir()));
+                out.println(String.format(Locale.ROOT, "test accuracy %.2f%% after %d epochs (%.1f s training)%s; run in %s",
+                        100 * te.accuracy(), history.size(), fit.trainSeconds(), Double.isNaN(margin) ? ""
+                                : String.format(Locale.ROOT, ", first-spike margin %.2f steps", margin), run.dir()));
             }
         } catch (TrainingDivergedException e) {
             err.println("surge train: training diverged: " + e.getMessage() + "; the last good checkpoint ("
@@ -329,6 +335,30 @@ final class TrainCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * Mean first-spike margin over {@code test} (steps by which the correct output's first spike precedes the
+     * earliest wrong one), for runs decided by the first spike.
+     */
+    static double firstSpikeMargin(Network net, dev.surge.core.data.SampleSet test, Backend backend) {
+        double sum = 0;
+        int batch = 256;
+        for (int lo = 0; lo < test.size(); lo += batch) {
+            int b = Math.min(batch, test.size() - lo);
+            float[] x = new float[test.steps() * b * test.inputs()];
+            int[] labels = new int[b];
+            for (int i = 0; i < b; i++) {
+                test.write(lo + i, x, i, b, new java.util.SplittableRandom(lo + i));
+                labels[i] = test.label(lo + i);
+            }
+            var out = net.forward(new dev.surge.core.autograd.Tape().constant(
+                    dev.surge.core.tensor.Tensor.of(x, test.steps(), b, test.inputs())), backend).output().value();
+            for (double m : dev.surge.core.train.Decoding.firstSpikeMargins(out, labels)) {
+                sum += m;
+            }
+        }
+        return sum / test.size();
     }
 
     private DataSplits load(RunConfig cfg, PrintWriter err) throws IOException {

@@ -221,7 +221,9 @@ class TrainCommandTest {
         Run r = run(List.of("train"), "--dataset", "race", "--race", "samples=512,validation=64,test=256", "--epochs",
                 "5", "--threads", "2", "--no-plots", "--json", "--out", dir.toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(JSON.readTree(r.out().strip()).get("test_accuracy").asDouble() > 0.7, r.out());
+        JsonNode res = JSON.readTree(r.out().strip());
+        assertTrue(res.get("test_accuracy").asDouble() > 0.7, r.out());
+        assertTrue(res.get("first_spike_margin").asDouble() > 0, "the right output fires first on average: " + res);
         assertEquals("temporal_margin", JSON.readTree(dir.resolve("config.json").toFile()).get("loss").asText());
         assertOneLineError(run(List.of("train"), "--dataset", "race", "--race", "channels=1"), 2,
                 "race: channels must be at least 2, got 1");

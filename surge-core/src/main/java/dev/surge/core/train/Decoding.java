@@ -56,6 +56,39 @@ public final class Decoding {
         return pred;
     }
 
+    /**
+     * Per sample of {@code out [T, B, C]} (spikes), the first-spike margin: the earliest first spike among the wrong
+     * classes minus the correct class's first spike, in steps (positive when the correct output fires first); a class
+     * that never fires counts as firing at step T.
+     */
+    public static double[] firstSpikeMargins(Tensor out, int[] labels) {
+        int[] sh = out.shape();
+        int steps = sh[0];
+        int batch = sh[1];
+        int c = sh[2];
+        float[] d = out.data();
+        double[] m = new double[batch];
+        for (int b = 0; b < batch; b++) {
+            int[] first = new int[c];
+            java.util.Arrays.fill(first, steps);
+            for (int t = steps - 1; t >= 0; t--) {
+                for (int k = 0; k < c; k++) {
+                    if (d[(t * batch + b) * c + k] > 0) {
+                        first[k] = t;
+                    }
+                }
+            }
+            int wrong = steps;
+            for (int k = 0; k < c; k++) {
+                if (k != labels[b]) {
+                    wrong = Math.min(wrong, first[k]);
+                }
+            }
+            m[b] = wrong - first[labels[b]];
+        }
+        return m;
+    }
+
     /** Higher is earlier: {@code −t_first} plus a small count bonus to break ties. */
     private static double firstSpikeScore(float[] d, int steps, int batch, int c, int b, int k) {
         int first = steps;

@@ -36,4 +36,17 @@ class DecodingTest {
         Tensor s = out(1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0);
         assertArrayEquals(new int[] {1}, Decoding.predict(new Loss.CeFirstSpike(), s));
     }
+
+    @Test
+    void firstSpikeMarginIsTheEarliestWrongFirstSpikeMinusTheRightOne() {
+        // T = 4, B = 2, C = 3. Sample 0 (label 1): class 1 fires at t=0, class 0 at t=2, class 2 never (t=4): 2 − 0.
+        // Sample 1 (label 0): class 0 never fires (4), class 2 fires at t=1: 1 − 4 = −3.
+        float[] d = new float[4 * 2 * 3];
+        d[(0 * 2 + 0) * 3 + 1] = 1;
+        d[(2 * 2 + 0) * 3 + 0] = 1;
+        d[(3 * 2 + 0) * 3 + 1] = 1;
+        d[(1 * 2 + 1) * 3 + 2] = 1;
+        d[(3 * 2 + 1) * 3 + 2] = 1;
+        assertArrayEquals(new double[] {2, -3}, Decoding.firstSpikeMargins(Tensor.of(d, 4, 2, 3), new int[] {1, 0}));
+    }
 }
