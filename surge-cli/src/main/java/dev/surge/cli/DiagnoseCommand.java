@@ -104,8 +104,67 @@ final class DiagnoseCommand implements Callable<Integer> {
             Path png = dir.resolve("diagnose.png");
             plot(r, png);
             out.println("wrote " + png);
+            for (Diagnosis.LayerReport l : r.layers()) {
+                Path heat = dir.resolve("diagnose_layer" + l.layer() + ".png");
+                heatMap(l, heat);
+                out.println("wrote " + heat);
+            }
         }
         return 0;
+    }
+
+    /**
+     * {@code 10·log10 ‖∂L/∂v_t‖} per step (x) and neuron (y) of one layer; long or wide layers are shown in cells of
+     * several steps or neurons (their largest value), at most 50 by 40.
+     */
+    private static void heatMap(Diagnosis.LayerReport l, Path png) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        double[][] g = l.gradByStep();
+        int steps = g.length;
+        int neurons = g[0].length;
+        int sx = Math.max(1, (steps + 49) / 50);
+        int sy = Math.max(1, (neurons + 39) / 40);
+        int nx = (steps + sx - 1) / sx;
+        int ny = (neurons + sy - 1) / sy;
+        int[] xs = new int[nx];
+        int[] ys = new int[ny];
+        for (int i = 0; i < nx; i++) {
+            xs[i] = i * sx;
+        }
+        for (int j = 0; j < ny; j++) {
+            ys[j] = j * sy;
+        }
+        int[][] z = new int[nx][ny]; // 10·log10 of the norm, rounded (the chart takes whole numbers)
+        for (int i = 0; i < nx; i++) {
+            for (int j = 0; j < ny; j++) {
+                double m = 0;
+                for (int t = i * sx; t < Math.min(steps, (i + 1) * sx); t++) {
+                    for (int k = j * sy; k < Math.min(neurons, (j + 1) * sy); k++) {
+                        m = Math.max(m, g[t][k]);
+                    }
+                }
+                z[i][j] = (int) Math.round(10 * (m > 0 ? Math.log10(m) : -12));
+            }
+        }
+        org.knowm.xchart.HeatMapChart c = new org.knowm.xchart.HeatMapChartBuilder().width(900).height(520)
+                .title("layer " + l.layer() + ": 10·log10 ‖∂L/∂v‖ by step and neuron").xAxisTitle("step")
+                .yAxisTitle("neuron").build();
+        c.getStyler().setShowValue(false);
+        int lo = Integer.MAX_VALUE;
+        int hi = Integer.MIN_VALUE;
+        for (int[] col : z) {
+            for (int v : col) {
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+        }
+        c.getStyler().setMin(lo).setMax(hi == lo ? lo + 1 : hi); // explicit: XChart's own range fails below zero
+        c.getStyler().setPlotContentSize(1.0);
+        c.addSeries("10·log10 ‖∂L/∂v‖", xs, ys, z);
+        BufferedImage img = BitmapEncoder.getBufferedImage(c);
+        ByteArrayOutputStream bos = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", bos);
+        AtomicFiles.writeBytes(png, bos.toByteArray());
     }
 
     /** The error signal's norm against the lag before the end, one series per spiking layer, log scale. */

@@ -34,7 +34,9 @@ class DiagnoseCommandTest {
         var table = GoldenCommandTest.run("diagnose", "--run", run.toString(), "--batch", "4", "--plot-dir",
                 dir.resolve("plots").toString());
         assertEquals(0, table.code(), table.err());
-        assertTrue(Files.size(dir.resolve("plots/diagnose.png")) > 0);
+        for (String png : java.util.List.of("diagnose.png", "diagnose_layer0.png", "diagnose_layer1.png")) {
+            assertTrue(Files.size(dir.resolve("plots").resolve(png)) > 0, png);
+        }
 
         var bad = GoldenCommandTest.run("diagnose", "--run", dir.resolve("none").toString());
         assertEquals(2, bad.code());

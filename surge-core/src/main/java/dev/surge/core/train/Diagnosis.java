@@ -52,9 +52,10 @@ public final class Diagnosis {
      * @param deadFraction   fraction of neurons that never fire on the batch
      * @param saturatedFraction fraction of neurons that fire on more than 90% of the steps (averaged over the batch)
      * @param rate           spikes per neuron and step
+     * @param gradByStep     {@code ‖∂L/∂v_t‖} over the batch per step t (rows) and neuron (columns), for heat maps
      */
     public record LayerReport(int layer, double[] gradByLag, double gradientNorm, double activeFraction,
-                              double deadFraction, double saturatedFraction, double rate) {
+                              double deadFraction, double saturatedFraction, double rate, double[][] gradByStep) {
         /** {@code gradByLag[min(lag, T−1)] / gradByLag[0]} (NaN when the last step's gradient is zero). */
         public double decay(int lag) {
             int l = Math.min(lag, gradByLag.length - 1);
@@ -184,12 +185,18 @@ public final class Diagnosis {
                                            double gnorm) {
         int steps = v.size();
         double[] byLag = new double[steps];
+        double[][] byStep = new double[steps][s.out()];
         for (int t = 0; t < steps; t++) {
             double sq = 0;
-            for (float g : v.get(t).grad().data()) {
-                sq += (double) g * g;
+            float[] g = v.get(t).grad().data();
+            for (int i = 0; i < g.length; i++) {
+                sq += (double) g[i] * g[i];
+                byStep[t][i % s.out()] += (double) g[i] * g[i];
             }
             byLag[steps - 1 - t] = Math.sqrt(sq);
+            for (int k = 0; k < s.out(); k++) {
+                byStep[t][k] = Math.sqrt(byStep[t][k]);
+            }
         }
         double active = Double.NaN;
         if (th != null) {
@@ -226,7 +233,7 @@ public final class Diagnosis {
             }
         }
         return new LayerReport(index, byLag, gnorm, active, (double) dead / sh[2], (double) saturated / sh[2],
-                total / z.length);
+                total / z.length, byStep);
     }
 
     private static List<String> findings(List<LayerReport> layers, Map<Integer, Double> readouts) {
