@@ -2,7 +2,8 @@
 # Reproduces the measurements in docs/TIME.md.
 #   scripts/time_experiments.sh [randman|memory|evidence|all] [OUT_DIR]   (default: all, runs/time)
 # randman: BPTT and e-prop (symmetric, random feedback) on the default Randman network, 60 epochs each (~15 min on
-# 2 cores); memory: peak live heap of e-prop and BPTT at T = 1000 and 8000 (~5 min); evidence: the cue task.
+# 2 cores); memory: peak live heap of e-prop and BPTT at T = 1000 and 8000 (~5 min); evidence: the cue task, 6 runs
+# (~70 min).
 # Every run uses --threads 2 (memory: 1), so the numbers repeat bit for bit on any machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,5 +48,8 @@ if [[ $what == evidence || $what == all ]]; then
         for rule in bptt eprop; do
             train "evidence-$model-$rule" --dataset evidence --model "$model" --rule "$rule" --threads 2
         done
+    done
+    for rule in bptt eprop; do
+        train "evidence16-alif-$rule" --dataset evidence --model alif --rule "$rule" --epochs 16 --threads 2
     done
 fi
