@@ -5,9 +5,9 @@ import dev.surge.core.surrogate.Surrogate;
 import java.util.Map;
 
 /**
- * The fused whole-sequence kernels, by model: {@link FusedLif} for {@link Lif} and {@link Synaptic} (no refractory
- * period), {@link FusedTwoVariable} for {@link Izhikevich} and {@link AdEx}. Every other model (ALIF, refractory
- * LIF, custom ones) runs composed.
+ * The fused whole-sequence kernels, by model: {@link FusedLif} for {@link Lif}, {@link Synaptic} and {@link Alif}
+ * (no refractory period), {@link FusedTwoVariable} for {@link Izhikevich} and {@link AdEx}. Every other model
+ * (refractory LIF, custom ones) runs composed.
  */
 public final class Fused {
     private Fused() {

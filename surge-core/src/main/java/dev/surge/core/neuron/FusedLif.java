@@ -14,9 +14,10 @@ import java.util.Arrays;
  * a hand-written BPTT backward, with no per-step graph. Covers feed-forward and recurrent layers, the three reset
  * modes with the reset attached or detached, learnable per-neuron β and θ, and the synaptic current
  * {@code i_t = α·i_{t−1} + I_t} (whose gradient {@code gi_t = gv_t + α·gi_{t+1}} then feeds the recurrent and input
- * terms in place of {@code gv_t}): the fused form of {@link Lif} and {@link Synaptic}. It equals
- * {@link SpikingDynamics#run} of the same model (tested on
- * random inputs in {@code FusedEqualsComposedTest}).
+ * terms in place of {@code gv_t}), and the adaptive threshold of {@link Alif}
+ * ({@code a_t = ρ·a_{t−1} + s_{t−1}}, spikes at {@code v_t > θ + adapt·a_t}, the reset still subtracting θ): the
+ * fused form of {@link Lif}, {@link Synaptic} and {@link Alif}. It equals {@link SpikingDynamics#run} of the same
+ * model (tested on random inputs in {@code FusedEqualsComposedTest}).
  *
  * <p>Stored for backward: the membrane {@code v_t} (float); the spikes are read back from the layer's output, which
  * the tape keeps for the next layer anyway. The row loops are in {@link Lif} (SIMD when available).
@@ -28,14 +29,17 @@ import java.util.Arrays;
  *   ∂L/∂I_t = gv_t;  ∂L/∂V += gv_tᵀ·s_{t−1};  ∂L/∂θ −= gs_t·σ' (+ gv_t·s_{t−1} for subtract);
  *   ∂L/∂β += gv_t·v_{t−1}·(1 − s_{t−1} if zero reset else 1)
  * </pre>
+ * ALIF also stores {@code a_t}; with {@code ga'} the gradient of {@code a_{t+1}}, {@code gs_t} gains {@code + ga'},
+ * the surrogate is taken at {@code v_t − θ − adapt·a_t}, and {@code ga_t = ρ·ga' − adapt·gs_t·σ'}.
+ * (Its rows are scalar: the vector rows take one threshold per neuron, not per neuron and sample.)
  */
 public final class FusedLif {
     private FusedLif() {
     }
 
     /**
-     * Spikes {@code [T, B, N]} of a {@link Lif} or {@link Synaptic} model (see {@link #supports}) for input
-     * currents {@code [T, B, N]} ({@code x·Wᵀ + b}).
+     * Spikes {@code [T, B, N]} of a {@link Lif}, {@link Synaptic} or {@link Alif} model (see {@link #supports}) for
+     * input currents {@code [T, B, N]} ({@code x·Wᵀ + b}).
      *
      * @param recurrentWeights {@code V [N, N]} or null
      * @param betaVar          per-neuron β {@code [N]} or null (the spec's scalar)
@@ -47,7 +51,8 @@ public final class FusedLif {
             throw new IllegalArgumentException("the fused kernel does not implement neuron model '" + model.type()
                     + "'" + (model instanceof Lif l && l.refractory() > 0 ? " with a refractory period" : ""));
         }
-        final Lif lif = model instanceof Synaptic sy ? sy.membrane() : (Lif) model;
+        final Lif lif = membrane(model);
+        final Alif alif = model instanceof Alif al ? al : null;
         int[] sh = currents.shape();
         if (sh.length != 3) {
             throw new IllegalArgumentException("fused LIF needs currents [T, B, N], got " + Arrays.toString(sh));
@@ -73,6 +78,8 @@ public final class FusedLif {
         final float alpha = model instanceof Synaptic sy ? sy.alpha() : 0f;
         final float[] syn = synaptic ? new float[bn] : null;
         final float[] recIn = rec ? new float[bn] : null;
+        // ALIF: the adaptation a_t per step, kept for backward
+        final float[] adaptation = alif != null ? Arena.floatsToOverwrite(steps * bn) : null;
         final Blas fblas = Blas.get();
         final double eventMax = Kernels.eventMaxDensity(Kernels.recurrentCrossover());
         int[] prevStart = rec ? new int[batch + 1] : null;
@@ -117,7 +124,11 @@ public final class FusedLif {
                         in[k] = syn[nb + k];
                     }
                 }
-                Lif.forwardRow(reset, t == 0, x, xo, v, base, prev, out, beta, th, n);
+                if (alif != null) {
+                    alifForwardRow(alif, reset, t == 0, x, xo, v, adaptation, base, prev, out, beta, th, n);
+                } else {
+                    Lif.forwardRow(reset, t == 0, x, xo, v, base, prev, out, beta, th, n);
+                }
                 if (rec) {
                     // list this sample's spikes for the next step's recurrent input (folding this into the spike loop
                     // above measured no faster on W2, within the run-to-run noise of ±15%)
@@ -158,6 +169,8 @@ public final class FusedLif {
             float[] gInNext = synaptic ? Arena.floats(bn) : gvNext;
             float[] gs = new float[n];
             float[] sg = new float[n];
+            float[] gaNext = alif != null ? Arena.floats(bn) : null; // gradient of a_{t+1}
+            float[] thEff = alif != null ? new float[n] : null;
             boolean needTh = thresholdVar != null;
             boolean needBeta = betaVar != null;
             Blas blas = Blas.get();
@@ -190,9 +203,24 @@ public final class FusedLif {
                                 }
                             }
                         }
-                        Lif.surrogateRow(surrogate, v, base, th, sg, n);
-                        Lif.backwardRow(reset, synaptic, alpha, t == 0, needTh, needBeta, gs, sg, gvNext, gInNext,
-                                nb, v, out, base, prev, beta, gCur, gTh, gBeta, n);
+                        if (alif != null) {
+                            float rho = alif.rho();
+                            float ad = alif.adapt();
+                            for (int k = 0; k < n; k++) {
+                                gs[k] += gaNext[nb + k];
+                                thEff[k] = adaptation[base + k] * ad + th[k];
+                            }
+                            Lif.surrogateRow(surrogate, v, base, thEff, sg, n);
+                            Lif.backwardRowScalar(reset, synaptic, alpha, t == 0, needTh, needBeta, gs, sg, gvNext,
+                                    gInNext, nb, v, out, base, prev, beta, gCur, gTh, gBeta, n, 0);
+                            for (int k = 0; k < n; k++) {
+                                gaNext[nb + k] = rho * gaNext[nb + k] - ad * (gs[k] * sg[k]);
+                            }
+                        } else {
+                            Lif.surrogateRow(surrogate, v, base, th, sg, n);
+                            Lif.backwardRow(reset, synaptic, alpha, t == 0, needTh, needBeta, gs, sg, gvNext,
+                                    gInNext, nb, v, out, base, prev, beta, gCur, gTh, gBeta, n);
+                        }
                     }
                 }
             } finally {
@@ -230,10 +258,51 @@ public final class FusedLif {
         }, inputs);
     }
 
-    /** Whether the fused kernel implements {@code model}: {@link Lif} or {@link Synaptic}, no refractory period. */
+    /**
+     * Whether the fused kernel implements {@code model}: {@link Lif}, {@link Synaptic} or {@link Alif}, no refractory
+     * period.
+     */
     public static boolean supports(NeuronModel<?> model) {
-        Lif lif = model instanceof Synaptic sy ? sy.membrane() : model instanceof Lif l ? l : null;
+        Lif lif = membrane(model);
         return lif != null && lif.refractory() == 0;
+    }
+
+    /** The LIF membrane of a LIF, synaptic or ALIF model, else null. */
+    private static Lif membrane(NeuronModel<?> model) {
+        if (model instanceof Synaptic sy) {
+            return sy.membrane();
+        }
+        if (model instanceof Alif al) {
+            return al.membrane();
+        }
+        return model instanceof Lif l ? l : null;
+    }
+
+    /**
+     * One ALIF row, in the float operations of {@link Alif#step}: {@code a = ρ·a_{t−1} + s_{t−1}}, the LIF membrane
+     * (whose subtract reset removes the base θ), spikes at {@code v − (adapt·a + θ) > 0}.
+     */
+    private static void alifForwardRow(Alif alif, Reset reset, boolean first, float[] x, int xo, float[] v,
+                                       float[] a, int base, int prev, float[] out, float[] beta, float[] th,
+                                       int n) {
+        float rho = alif.rho();
+        float ad = alif.adapt();
+        for (int k = 0; k < n; k++) {
+            float ak = first ? 0f : a[prev + k] * rho + out[prev + k];
+            a[base + k] = ak;
+            float nv;
+            if (first) {
+                nv = x[xo + k];
+            } else if (reset == Reset.SUBTRACT) {
+                nv = beta[k] * v[prev + k] + x[xo + k] - th[k] * out[prev + k];
+            } else if (reset == Reset.ZERO) {
+                nv = beta[k] * v[prev + k] * (1f - out[prev + k]) + x[xo + k];
+            } else {
+                nv = beta[k] * v[prev + k] + x[xo + k];
+            }
+            v[base + k] = nv;
+            out[base + k] = nv - (ak * ad + th[k]) > 0f ? 1f : 0f;
+        }
     }
 
     /**

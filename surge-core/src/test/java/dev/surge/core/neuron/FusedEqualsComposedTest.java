@@ -115,8 +115,11 @@ class FusedEqualsComposedTest {
                 .withRecurrent(recurrent).withSurrogate(surrogate);
     }
 
-    /** The LIF membrane of a LIF or synaptic layer. */
+    /** The LIF membrane of a LIF, synaptic or ALIF layer. */
     static Lif lif(SpikingSpec spec) {
+        if (spec.neuron() instanceof Alif a) {
+            return a.membrane();
+        }
         return spec.neuron() instanceof Synaptic s ? s.membrane() : (Lif) spec.neuron();
     }
 
@@ -255,6 +258,47 @@ class FusedEqualsComposedTest {
         assertTrue(spec.fusable());
         Inputs in = inputs(seed, T, B, N, false, true);
         assertFusedMatches(spec.toString(), spec, run(true, spec, in), run(false, spec, in));
+    }
+
+    static Stream<Arguments> everyAlifConfiguration() {
+        List<Arguments> out = new ArrayList<>();
+        long seed = 7000;
+        for (Reset reset : Reset.values()) {
+            for (boolean detach : new boolean[] {true, false}) {
+                for (boolean rec : new boolean[] {false, true}) {
+                    for (Learn learn : Learn.values()) {
+                        out.add(Arguments.of(reset, detach, rec, learn, seed++));
+                    }
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    /** ALIF with ρ = 0.9 and adapt = 0.2: strong enough that the adaptation changes the spikes (tested below). */
+    static SpikingSpec alif(SpikingSpec spec) {
+        return spec.withNeuron(new Alif(0.9f, 0.2f, lif(spec)));
+    }
+
+    @ParameterizedTest(name = "alif reset={0} detach={1} recurrent={2} learn={3}")
+    @MethodSource("everyAlifConfiguration")
+    void fusedAlifGivesSameSpikesAndGradientsAsComposed(Reset reset, boolean detach, boolean recurrent, Learn learn,
+                                                        long seed) {
+        SpikingSpec spec = alif(spec(false, reset, detach, recurrent, learn, SURROGATE));
+        assertTrue(spec.fusable());
+        Inputs in = inputs(seed, T, B, N, false, true);
+        assertFusedMatches(spec.toString(), spec, run(true, spec, in), run(false, spec, in));
+    }
+
+    @Test
+    void adaptationChangesTheSpikes() {
+        // so a fused ALIF that ignored the adaptation would fail the comparison above
+        SpikingSpec lif = spec(false, Reset.SUBTRACT, false, true, Learn.NONE, SURROGATE);
+        Inputs in = inputs(7100, T, B, N, false, true);
+        Result plain = run(true, lif, in);
+        Result adaptive = run(true, alif(lif), in);
+        assertFalse(java.util.Arrays.equals(plain.spikes().data(), adaptive.spikes().data()),
+                "adaptation must change the spikes");
     }
 
     @Test
