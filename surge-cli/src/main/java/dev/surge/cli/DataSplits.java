@@ -13,8 +13,8 @@ import java.util.function.Consumer;
 /** Train, validation and test sets of a named dataset. */
 record DataSplits(String name, SampleSet train, SampleSet validation, SampleSet test) {
 
-    static final java.util.List<String> NAMES = java.util.List.of("randman", "evidence", "race", "fashion-mnist",
-            "mnist", "shd", "ssc", "nmnist");
+    static final java.util.List<String> NAMES = java.util.List.of("randman", "evidence", "race", "pattern",
+            "fashion-mnist", "mnist", "shd", "ssc", "nmnist");
 
 
     /** Default T per dataset. */
@@ -119,17 +119,25 @@ record DataSplits(String name, SampleSet train, SampleSet validation, SampleSet 
      * test=1024}) from {@code --race} entries over the defaults.
      */
     static String raceSpec(java.util.Map<String, String> given) {
+        String spec = merge("--race", "channels=2,rate=0.1,gap=0.8,samples=2048,validation=256,test=1024", given);
+        raceConfig(spec, 1, 0); // validates
+        return spec;
+    }
+
+    /**
+     * {@code defaults} ({@code k=v,...}) with the {@code given} entries of {@code option} in place of theirs, in the
+     * defaults' order; an unknown key is one line naming it.
+     */
+    private static String merge(String option, String defaults, java.util.Map<String, String> given) {
         java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
-        m.put("channels", "2");
-        m.put("rate", "0.1");
-        m.put("gap", "0.8");
-        m.put("samples", "2048");
-        m.put("validation", "256");
-        m.put("test", "1024");
+        for (String kv : defaults.split(",")) {
+            String[] p = kv.split("=", 2);
+            m.put(p[0], p[1]);
+        }
         if (given != null) {
             for (var e : given.entrySet()) {
                 if (!m.containsKey(e.getKey())) {
-                    throw new IllegalArgumentException("--race: unknown key '" + e.getKey() + "'; known: "
+                    throw new IllegalArgumentException(option + ": unknown key '" + e.getKey() + "'; known: "
                             + String.join(", ", m.keySet()));
                 }
                 m.put(e.getKey(), e.getValue());
@@ -139,8 +147,53 @@ record DataSplits(String name, SampleSet train, SampleSet validation, SampleSet 
         for (var e : m.entrySet()) {
             sb.append(sb.length() == 0 ? "" : ",").append(e.getKey()).append('=').append(e.getValue());
         }
-        raceConfig(sb.toString(), 1, 0); // validates
         return sb.toString();
+    }
+
+    /**
+     * Canonical text of the pattern task's parameters ({@code inputs=50,rate=0.05,noise=0.002,samples=256,
+     * validation=32,test=64,target=builtin}) from {@code --pattern} entries and {@code --target} (a raster file,
+     * stored by its absolute path) over the defaults.
+     */
+    static String patternSpec(java.util.Map<String, String> given, Path target) {
+        java.util.Map<String, String> g = given == null ? new java.util.HashMap<>() : new java.util.HashMap<>(given);
+        if (g.containsKey("target")) {
+            throw new IllegalArgumentException("--pattern: give the target raster with --target FILE");
+        }
+        if (target != null) {
+            String abs = target.toAbsolutePath().normalize().toString();
+            if (abs.contains(",") || abs.contains("=")) {
+                throw new IllegalArgumentException("--target " + target + ": the path may not contain ',' or '='");
+            }
+            g.put("target", abs);
+        }
+        return merge("--pattern", "inputs=50,rate=0.05,noise=0.002,samples=256,validation=32,test=64,target=builtin",
+                g);
+    }
+
+    /** The target raster of a pattern spec: the built-in one or the file's. */
+    static dev.surge.data.Pattern.Raster patternTarget(String spec) throws IOException {
+        String target = keys(spec).get("target");
+        return target == null || target.equals("builtin") ? dev.surge.data.Pattern.builtin()
+                : dev.surge.data.Pattern.read(Path.of(target));
+    }
+
+    /** The pattern task of {@code spec} with the raster {@code target}; a bad value is one line naming it. */
+    static dev.surge.data.Pattern.Config patternConfig(String spec, dev.surge.data.Pattern.Raster target, long seed) {
+        java.util.Map<String, String> m = keys(spec);
+        try {
+            for (String k : java.util.List.of("validation", "test")) {
+                if (Integer.parseInt(m.get(k)) <= 0) {
+                    throw new IllegalArgumentException("--pattern: " + k + " must be a positive number of samples");
+                }
+            }
+            return new dev.surge.data.Pattern.Config(target, Integer.parseInt(m.get("inputs")),
+                    Double.parseDouble(m.get("rate")), Double.parseDouble(m.get("noise")),
+                    Integer.parseInt(m.get("samples")), seed, seed);
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new IllegalArgumentException("--pattern " + spec + ": inputs, rate, noise and the sizes must be "
+                    + "numbers (inputs and the sizes whole)");
+        }
     }
 
     /** The race of {@code spec} at T = {@code steps}, with its validation and test sizes. */
@@ -236,6 +289,22 @@ record DataSplits(String name, SampleSet train, SampleSet validation, SampleSet 
                 return new DataSplits(dataset, dev.surge.data.Race.generate(rc),
                         dev.surge.data.Race.generate(rc.with(Integer.parseInt(k.get("validation")), dataSeed + 1)),
                         dev.surge.data.Race.generate(rc.with(Integer.parseInt(k.get("test")), dataSeed + 2)));
+            }
+            case "pattern" -> {
+                if (encoding != null) {
+                    throw new IllegalArgumentException("--encoding does not apply to pattern (its spikes are the data)");
+                }
+                String spec = generator != null ? generator : patternSpec(null, null);
+                dev.surge.data.Pattern.Raster target = patternTarget(spec);
+                if (steps != target.steps()) {
+                    throw new IllegalArgumentException("pattern: the target raster has " + target.steps()
+                            + " steps but the run has " + steps + " (--time-steps)");
+                }
+                dev.surge.data.Pattern.Config pc = patternConfig(spec, target, dataSeed);
+                java.util.Map<String, String> k = keys(spec);
+                return new DataSplits(dataset, dev.surge.data.Pattern.generate(pc),
+                        dev.surge.data.Pattern.generate(pc.with(Integer.parseInt(k.get("validation")), dataSeed + 1)),
+                        dev.surge.data.Pattern.generate(pc.with(Integer.parseInt(k.get("test")), dataSeed + 2)));
             }
             case "fashion-mnist", "mnist" -> {
                 MnistLike kind = MnistLike.parse(dataset);

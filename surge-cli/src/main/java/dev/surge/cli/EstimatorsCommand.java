@@ -247,14 +247,16 @@ final class EstimatorsCommand implements Callable<Integer> {
         RunDirectory.loadParameters(net, dev.surge.io.safetensors.Safetensors.read(weights), weights);
         float[] x = new float[test.steps() * b * test.inputs()];
         int[] labels = new int[b];
+        int[] rows = new int[b];
         for (int i = 0; i < b; i++) {
             test.write(i, x, i, b, new java.util.SplittableRandom(i));
             labels[i] = test.label(i);
+            rows[i] = i;
         }
         List<dev.surge.core.nn.LayerSpec> layers = model.layers();
         return new EstimatorLab.Problem(run.getFileName() + "[" + b + "]", net,
                 dev.surge.core.tensor.Tensor.of(x, test.steps(), b, test.inputs()),
-                dev.surge.core.loss.Targets.of(labels),
+                dev.surge.core.train.Trainer.targets(test, rows, 0, labels),
                 new Objective(rc.lossFunction(), TrainCommand.regularizers(rc.regularize(), layers)));
     }
 

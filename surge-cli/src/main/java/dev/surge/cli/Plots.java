@@ -30,7 +30,10 @@ final class Plots {
             throws IOException {
         System.setProperty("java.awt.headless", "true");
         if (!history.isEmpty()) {
-            run.writeBytes("learning_curves.png", png(stack(List.of(curves(history, "loss", "val_loss", "loss"),
+            // a run with target spike trains has no meaningful accuracy: its loss is the curve
+            run.writeBytes("learning_curves.png", png(stack(test.targetOutputs() > 0
+                    ? List.of(curves(history, "loss", "val_loss", "loss"))
+                    : List.of(curves(history, "loss", "val_loss", "loss"),
                     curves(history, "accuracy", "val_accuracy", "accuracy")))));
         }
         if (test.size() == 0) {
@@ -50,6 +53,13 @@ final class Plots {
             }
         }
         run.writeBytes("raster.png", png(stack(rasters)));
+        if (test.targetOutputs() > 0) {
+            int c = test.targetOutputs();
+            float[] y = new float[steps * c];
+            test.writeTarget(0, y, 0, 1);
+            run.writeBytes("pattern.png", png(stack(List.of(raster("target", y, steps, c),
+                    raster("output (test sample 0)", pass.output().value().data(), steps, c)))));
+        }
         Tensor out = pass.output().value();
         XYChart mem = new XYChartBuilder().width(900).height(380)
                 .title("output layer " + (net.layers().get(net.layers().size() - 1).spiking() ? "spikes" : "membrane")

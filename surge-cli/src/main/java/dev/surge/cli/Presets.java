@@ -22,7 +22,8 @@ final class Presets {
             "ff-deep", "inputs → 256 LIF → 256 LIF (β 0.9) → leaky readout",
             "alif", "inputs → 100 recurrent ALIF (β 0.95, θ 0.3, ρ 0.9995, adaptation 0.005) → leaky readout (β 0.95)",
             "lif100", "inputs → 100 recurrent LIF (β 0.95, θ 0.3) → leaky readout (β 0.95)",
-            "race", "inputs → 32 LIF (β 0.9) → one spiking LIF output per class (β 0.9): the first to fire wins");
+            "race", "inputs → 32 LIF (β 0.9) → one spiking LIF output per class (β 0.9): the first to fire wins",
+            "pattern", "inputs → 100 recurrent LIF (β 0.95) → one spiking LIF output per target neuron (β 0.9)");
 
     /** The preset a dataset uses when {@code --model} is not given. */
     static String defaultFor(String dataset) {
@@ -31,6 +32,7 @@ final class Presets {
             case "nmnist" -> "ff";
             case "evidence" -> "alif";
             case "race" -> "race";
+            case "pattern" -> "pattern";
             default -> "recurrent";
         };
     }
@@ -46,6 +48,7 @@ final class Presets {
             case "alif" -> List.of(base.withOut(100).withRecurrent(true).withNeuron(new Alif(0.9995f, 0.005f,
                     Lif.DEFAULT.withBeta(0.95f).withThreshold(0.3f))), ReadoutSpec.of(classes, 0.95f));
             case "race" -> List.of(lif(base, 32, 0.9f), lif(base, classes, 0.9f));
+            case "pattern" -> List.of(lif(base, 100, 0.95f).withRecurrent(true), lif(base, classes, 0.9f));
             case "lif100" -> List.of(base.withOut(100).withRecurrent(true)
                     .withNeuron(Lif.DEFAULT.withBeta(0.95f).withThreshold(0.3f)), ReadoutSpec.of(classes, 0.95f));
             default -> throw new IllegalArgumentException("unknown model preset '" + name + "'; known: "

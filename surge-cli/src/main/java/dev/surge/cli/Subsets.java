@@ -56,6 +56,16 @@ final class Subsets {
             public int[][] sortedEvents(int index) {
                 return s.sortedEvents(index);
             }
+
+            @Override
+            public int targetOutputs() {
+                return s.targetOutputs();
+            }
+
+            @Override
+            public void writeTarget(int index, float[] y, int slot, int batch) {
+                s.writeTarget(index, y, slot, batch);
+            }
         };
     }
 }

@@ -53,14 +53,15 @@ final class TrainCommand implements Callable<Integer> {
     static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = "--dataset", defaultValue = "randman",
-            description = "randman, evidence, race, fashion-mnist, mnist, shd, ssc or nmnist (default: "
+            description = "randman, evidence, race, pattern, fashion-mnist, mnist, shd, ssc or nmnist (default: "
                     + "${DEFAULT-VALUE}).")
     String dataset;
 
     @Option(names = "--model", description = "A preset name or a JSON model file (default: per dataset).")
     String model;
 
-    @Option(names = "--epochs", description = "Epochs (default: 60 on randman, 20 otherwise).")
+    @Option(names = "--epochs", description = "Epochs (default: 60 on randman, 10 on evidence and race, 1000 on "
+            + "pattern, 20 otherwise).")
     Integer epochs;
 
     @Option(names = "--batch-size", paramLabel = "N", description = "Samples per batch (default: 32 for randman, 128 otherwise).")
@@ -127,6 +128,17 @@ final class TrainCommand implements Callable<Integer> {
                     + "(the largest loser/winner rate ratio), samples, validation, test; default channels=2 rate=0.1 "
                     + "gap=0.8 samples=2048 validation=256 test=1024.")
     java.util.Map<String, String> race;
+
+    @Option(names = "--pattern", paramLabel = "KEY=VALUE", split = ",",
+            description = "Pattern-task parameters: inputs, rate (the frozen input's spike probability per step), "
+                    + "noise (each sample's extra spikes per step), samples, validation, test; default inputs=50 "
+                    + "rate=0.05 noise=0.002 samples=256 validation=32 test=64.")
+    java.util.Map<String, String> pattern;
+
+    @Option(names = "--target", paramLabel = "FILE", description = "For --dataset pattern: the raster to emit, a "
+            + "text file with one row of 0/1 per output neuron and one column per time step (default: the "
+            + "built-in \"SURGE\" raster).")
+    Path target;
 
     @Option(names = "--data-seed", defaultValue = "42", description = "Seed of generated datasets (default: ${DEFAULT-VALUE}).")
     long dataSeed;
@@ -213,6 +225,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         DataSplits data = load(cfg, err);
         List<LayerSpec> layers = cfg.layers(data.train().classes());
+        checkTargets(cfg, data, layers);
         checkMemory(cfg, data, layers);
         Network net = Network.create(data.train().inputs(), layers, cfg.seed());
         List<Parameter> params = new ArrayList<>(net.parameters().values());
@@ -271,7 +284,11 @@ final class TrainCommand implements Callable<Integer> {
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
-                    err.println(String.format(Locale.ROOT,
+                    err.println(patternTask(c) ? String.format(Locale.ROOT,
+                            "epoch %d/%d  loss %.4f  val_loss %.4f  rate %s  synops %.3g  lr %.2e  %.1fs",
+                            r.epoch(), c.epochs(), r.train().loss(), r.validation().loss(),
+                            rateText(r.train().rates()), r.train().synopsPerSample(), r.lr(), r.epochSeconds())
+                            : String.format(Locale.ROOT,
                             "epoch %d/%d  loss %.4f  acc %.2f%%  val_loss %.4f  val_acc %.2f%%  rate %s  synops %.3g  "
                                     + "lr %.2e  %.1fs",
                             r.epoch(), c.epochs(), r.train().loss(), 100 * r.train().accuracy(),
@@ -299,14 +316,28 @@ final class TrainCommand implements Callable<Integer> {
             double wall = (System.nanoTime() - t0) / 1e9;
             ObjectNode result = JSON.createObjectNode();
             result.put("dataset", c.dataset());
-            result.put("test_accuracy", te.accuracy());
-            result.put("test_loss", te.loss());
+            dev.surge.core.train.SpikeTiming timing = null;
+            if (patternTask(c)) {
+                timing = dev.surge.core.train.SpikeTiming.evaluate(net, data.test(), c.backendEnum(),
+                        TIMING_TOLERANCE);
+                result.put("van_rossum", te.loss());
+                result.put("hit_rate", timing.hitRate());
+                result.put("exact_rate", timing.exactRate());
+                result.put("timing_error_steps", timing.timingError());
+                result.put("extra_rate", timing.extraRate());
+                result.put("target_spikes", timing.targetSpikes() / data.test().size());
+            } else {
+                result.put("test_accuracy", te.accuracy());
+                result.put("test_loss", te.loss());
+            }
             double margin = Double.NaN;
             if (lossFn instanceof Loss.TemporalMargin || lossFn instanceof Loss.CeFirstSpike) {
                 margin = firstSpikeMargin(net, data.test(), c.backendEnum());
                 result.put("first_spike_margin", margin);
             }
-            result.put("best_val_accuracy", fit.bestValidationAccuracy());
+            if (timing == null) {
+                result.put("best_val_accuracy", fit.bestValidationAccuracy());
+            }
             result.put("epochs", history.size());
             result.put("train_seconds", fit.trainSeconds());
             result.put("wall_seconds", wall);
@@ -324,6 +355,12 @@ final class TrainCommand implements Callable<Integer> {
             }
             if (json) {
                 out.println(JSON.writeValueAsString(result));
+            } else if (timing != null) {
+                out.println(String.format(Locale.ROOT, "van Rossum distance %.4f after %d epochs (%.1f s training); "
+                                + "%.1f%% of target spikes hit within ±%d steps (%.1f%% exactly), mean timing error "
+                                + "%.2f steps, %.1f%% extra spikes; run in %s", te.loss(), history.size(),
+                        fit.trainSeconds(), 100 * timing.hitRate(), TIMING_TOLERANCE, 100 * timing.exactRate(),
+                        timing.timingError(), 100 * timing.extraRate(), run.dir()));
             } else {
                 out.println(String.format(Locale.ROOT, "test accuracy %.2f%% after %d epochs (%.1f s training)%s; run in %s",
                         100 * te.accuracy(), history.size(), fit.trainSeconds(), Double.isNaN(margin) ? ""
@@ -335,6 +372,14 @@ final class TrainCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /** Steps within which an output spike counts as hitting a target spike (half the built-in raster's spacing). */
+    static final int TIMING_TOLERANCE = 2;
+
+    /** Whether a run trains to target spike trains (the accuracy of its class labels means nothing). */
+    static boolean patternTask(RunConfig c) {
+        return c.dataset().equals("pattern");
     }
 
     /**
@@ -394,6 +439,7 @@ final class TrainCommand implements Callable<Integer> {
         long before = used(rt);
         DataSplits data = load(cfg, err);
         List<LayerSpec> layers = cfg.layers(data.train().classes());
+        checkTargets(cfg, data, layers);
         checkMemory(cfg, data, layers);
         Network net = Network.create(data.train().inputs(), layers, cfg.seed());
         int batch = evaluationBatch(cfg, data);
@@ -421,6 +467,28 @@ final class TrainCommand implements Callable<Integer> {
         }
         MemoryModel.require(data.train().inputs(), layers, data.train().steps(), evaluationBatch(cfg, data),
                 cfg.threads(), MemoryModel.inputBytesPerSample(data.train()), "--batch-size");
+    }
+
+    /**
+     * Refuses a model whose output cannot be compared with the set's target spike trains: the last layer must spike
+     * and have one neuron per raster row.
+     */
+    static void checkTargets(RunConfig cfg, DataSplits data, List<LayerSpec> layers) {
+        int c = data.train().targetOutputs();
+        if (c <= 0) {
+            return;
+        }
+        LayerSpec last = layers.get(layers.size() - 1);
+        String raster = "the target raster" + (cfg.dataSpec().contains("target=builtin") ? " (built-in)" : "");
+        if (!(last instanceof dev.surge.core.nn.SpikingSpec)) {
+            throw new IllegalArgumentException("--model " + cfg.model() + ": the pattern task compares output spikes "
+                    + "with " + raster + ", but the last layer is a membrane readout; end the model with a spiking "
+                    + "layer of " + c + " neurons");
+        }
+        if (last.out() != c) {
+            throw new IllegalArgumentException(raster + " has " + c + " rows (output neurons) but the last layer of "
+                    + "--model " + cfg.model() + " has " + last.out() + " neurons");
+        }
     }
 
     /** The largest batch any of the three sets is cut into. */
@@ -525,23 +593,43 @@ final class TrainCommand implements Callable<Integer> {
         }
         boolean evidenceTask = dataset.equals("evidence");
         boolean raceTask = dataset.equals("race");
-        int e = epochs != null ? epochs : (dataset.equals("randman") ? 60 : evidenceTask || raceTask ? 10 : 20);
+        boolean patternTask = dataset.equals("pattern");
+        int e = epochs != null ? epochs : (dataset.equals("randman") ? 60 : evidenceTask || raceTask ? 10
+                : patternTask ? 1000 : 20);
         if (e <= 0) {
             throw bad("--epochs must be positive, got " + e);
         }
         int batchSize = batchSizeOption != null ? batchSizeOption
-                : (dataset.equals("randman") ? 32 : evidenceTask || raceTask ? 64 : 128);
+                : (dataset.equals("randman") || patternTask ? 32 : evidenceTask || raceTask ? 64 : 128);
         if (batchSize <= 0) {
             throw bad("--batch-size must be positive, got " + batchSize);
         }
         float lr = lrOption != null ? lrOption
-                : (dataset.equals("randman") || evidenceTask || raceTask ? 5e-3f : 2e-3f);
+                : (dataset.equals("randman") || evidenceTask || raceTask || patternTask ? 5e-3f : 2e-3f);
         if (!(lr > 0) || !Float.isFinite(lr)) {
             throw bad("--lr must be a positive number, got " + lr);
         }
         String enc = encoding != null ? encoding
                 : (dataset.equals("fashion-mnist") || dataset.equals("mnist") ? "direct" : null);
+        if ((pattern != null || target != null) && !patternTask) {
+            throw bad((pattern != null ? "--pattern" : "--target") + " applies only to --dataset pattern");
+        }
+        String ps = DataSplits.patternSpec(pattern, target);
         int t = timeSteps != null ? timeSteps : DataSplits.defaultSteps(dataset, enc);
+        if (patternTask) {
+            dev.surge.data.Pattern.Raster raster;
+            try {
+                raster = DataSplits.patternTarget(ps);
+                DataSplits.patternConfig(ps, raster, dataSeed);
+            } catch (IOException ex) {
+                throw bad(ex.getMessage());
+            }
+            if (timeSteps != null && timeSteps != raster.steps()) {
+                throw bad("--time-steps " + timeSteps + " does not match the target raster's " + raster.steps()
+                        + " steps" + (target != null ? " (" + target + ")" : "") + "; leave --time-steps out");
+            }
+            t = raster.steps();
+        }
         if (t <= 0) {
             throw bad("--time-steps must be positive, got " + t);
         }
@@ -565,11 +653,15 @@ final class TrainCommand implements Callable<Integer> {
         }
         String lossName = loss != null ? loss.trim()
                 : evidenceTask ? "ce_last_membrane:" + DataSplits.evidenceConfig(ev, Integer.MAX_VALUE, 0).recallSteps()
-                : raceTask ? "temporal_margin" : "ce_max_membrane";
+                : raceTask ? "temporal_margin" : patternTask ? "van_rossum" : "ce_max_membrane";
         try {
             RunConfig.loss(lossName);
         } catch (IllegalArgumentException ex) {
             throw bad("--loss: " + ex.getMessage());
+        }
+        if (patternTask != lossName.equals("van_rossum")) {
+            throw bad(patternTask ? "--dataset pattern trains to a target raster: its loss is van_rossum, not "
+                    + lossName : "--loss van_rossum needs target spike trains, which only --dataset pattern has");
         }
         try {
             Backend.parse(backend);
@@ -606,7 +698,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         Path dir = out != null ? out : Path.of("runs", dataset + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        String rm = evidenceTask ? ev : raceTask ? rs : DataSplits.randmanSpec(randman);
+        String rm = evidenceTask ? ev : raceTask ? rs : patternTask ? ps : DataSplits.randmanSpec(randman);
         if (randman != null && !dataset.equals("randman")) {
             throw bad("--randman applies only to --dataset randman");
         }
@@ -825,7 +917,7 @@ final class TrainCommand implements Callable<Integer> {
             o.put("threads", threads);
             o.put("backend", backend);
             o.put("limit", limit);
-            if (dataset.equals("randman") || dataset.equals("evidence") || dataset.equals("race")) {
+            if (List.of("randman", "evidence", "race", "pattern").contains(dataset)) {
                 o.put(dataset, dataSpec);
             }
             var regs = o.putArray("regularize");
@@ -858,7 +950,8 @@ final class TrainCommand implements Callable<Integer> {
                     text(file, o, "backend"), o.path("limit").asInt(), cli != null ? cli.out() : null,
                     o.path(o.path("dataset").asText()).asText(o.path("dataset").asText().equals("evidence")
                             ? DataSplits.evidenceSpec(null) : o.path("dataset").asText().equals("race")
-                            ? DataSplits.raceSpec(null) : DataSplits.randmanSpec(null)),
+                            ? DataSplits.raceSpec(null) : o.path("dataset").asText().equals("pattern")
+                            ? DataSplits.patternSpec(null, null) : DataSplits.randmanSpec(null)),
                     strings(o.path("regularize")),
                     o.has("estimator") ? text(file, o, "estimator") : "bptt",
                     o.has("stochastic") ? (float) number(file, o, "stochastic") : 0f,

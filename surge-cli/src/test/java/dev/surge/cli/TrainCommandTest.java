@@ -231,6 +231,57 @@ class TrainCommandTest {
     }
 
     @Test
+    void patternRunsLearnTheTargetRaster(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("pattern");
+        Run r = run(List.of("train"), "--dataset", "pattern", "--pattern", "samples=64,validation=8,test=8",
+                "--epochs", "40", "--threads", "2", "--json", "--out", dir.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode res = JSON.readTree(r.out().strip());
+        for (String k : List.of("van_rossum", "hit_rate", "exact_rate", "timing_error_steps", "extra_rate")) {
+            assertTrue(res.has(k), k + " in " + res);
+        }
+        assertFalse(res.has("test_accuracy"), "class accuracy means nothing here: " + res);
+        assertEquals(83, res.get("target_spikes").asInt());
+        // 40 epochs of 2 batches learn part of the raster; the untrained network hits almost none of it
+        assertTrue(res.get("hit_rate").asDouble() > 0.2, res.toString());
+        assertTrue(Files.size(dir.resolve("pattern.png")) > 0);
+        assertEquals("van_rossum", JSON.readTree(dir.resolve("config.json").toFile()).get("loss").asText());
+        Run eval = run(List.of("train"), "--dataset", "pattern", "--pattern", "samples=64,validation=8,test=8",
+                "--epochs", "1", "--threads", "2", "--json", "--no-plots", "--force", "--out", dir.toString());
+        assertTrue(JSON.readTree(eval.out().strip()).get("hit_rate").asDouble()
+                < res.get("hit_rate").asDouble(), "training improved the hit rate");
+    }
+
+    @Test
+    void badTargetRastersAreOneLine(@TempDir Path tmp) throws Exception {
+        Path ragged = tmp.resolve("ragged.txt");
+        Files.writeString(ragged, "0101\n011\n");
+        assertOneLineError(run(List.of("train"), "--dataset", "pattern", "--target", ragged.toString(), "--out",
+                tmp.resolve("a").toString()), 2, ragged + ": line 2 has 3 steps, the rows before it 4");
+        Path three = tmp.resolve("three.txt");
+        Files.writeString(three, "0100\n0010\n0001\n");
+        assertOneLineError(run(List.of("train"), "--dataset", "pattern", "--target", three.toString(),
+                "--time-steps", "5", "--out", tmp.resolve("b").toString()), 2,
+                "--time-steps 5 does not match the target raster's 4 steps");
+        Path model = tmp.resolve("model.json");
+        Files.writeString(model, "{\"layers\": [{\"type\": \"lif\", \"out\": 5, \"beta\": 0.9, "
+                + "\"threshold\": 1.0, \"reset\": \"subtract\", \"detach_reset\": true, "
+                + "\"surrogate\": {\"name\": \"fast_sigmoid\", \"scale\": 25.0}}]}");
+        assertOneLineError(run(List.of("train"), "--dataset", "pattern", "--target", three.toString(), "--model",
+                model.toString(), "--out", tmp.resolve("c").toString()), 2,
+                "the target raster has 3 rows (output neurons) but the last layer of --model " + model + " has 5");
+        assertOneLineError(run(List.of("train"), "--dataset", "pattern", "--loss", "ce_count"), 2,
+                "--dataset pattern trains to a target raster: its loss is van_rossum, not ce_count");
+        assertOneLineError(run(List.of("train"), "--loss", "van_rossum"), 2,
+                "--loss van_rossum needs target spike trains, which only --dataset pattern has");
+        assertOneLineError(run(List.of("train"), "--target", three.toString()), 2,
+                "--target applies only to --dataset pattern");
+        for (String d : List.of("a", "b", "c")) {
+            assertFalse(Files.exists(tmp.resolve(d).resolve("config.json")), "no run written for a refused one");
+        }
+    }
+
+    @Test
     void anExistingRunIsNeverOverwrittenWithoutResumeOrForce(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("run");
         assertEquals(0, run(QUICK, "--epochs", "1", "--out", dir.toString()).code());

@@ -57,6 +57,23 @@ public interface SampleSet {
         return null;
     }
 
+    /**
+     * Width of the spike trains this set's samples must produce (the output neurons of a {@code van_rossum} run), or
+     * 0 when its targets are class labels only.
+     */
+    default int targetOutputs() {
+        return 0;
+    }
+
+    /**
+     * Writes sample {@code index}'s target spike train into slot {@code slot} of a row-major
+     * {@code [T, batch, targetOutputs()]} array the caller has zeroed: element {@code (t, slot, c)} is at
+     * {@code (t·batch + slot)·targetOutputs() + c}. Only for sets whose {@link #targetOutputs()} is positive.
+     */
+    default void writeTarget(int index, float[] y, int slot, int batch) {
+        throw new UnsupportedOperationException(getClass().getName() + " has no target spike trains");
+    }
+
     /** Receives a sample's spike events. */
     @FunctionalInterface
     interface EventSink {

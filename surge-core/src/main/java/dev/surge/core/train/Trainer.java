@@ -391,7 +391,7 @@ public final class Trainer implements AutoCloseable {
         }
         Tape tape = new Tape();
         Var x = tape.constant(input);
-        Targets targets = Targets.of(labels);
+        Targets targets = targets(data, idx, lo, labels);
         long[] keys = new long[bc];
         for (int s = 0; s < bc; s++) {
             keys[s] = mix(mix(cfg.seed(), mix(epoch, idx[lo + s])), NOISE_STREAM);
@@ -429,6 +429,20 @@ public final class Trainer implements AutoCloseable {
                     : Kernels.allFinite(outs.get(l).value().data());
         }
         return c;
+    }
+
+    /** The chunk's class labels and, for a set with target spike trains, those {@code [T, bc, C]}. */
+    public static Targets targets(SampleSet data, int[] idx, int lo, int[] labels) {
+        int c = data.targetOutputs();
+        if (c <= 0) {
+            return Targets.of(labels);
+        }
+        int bc = labels.length;
+        float[] y = new float[data.steps() * bc * c];
+        for (int s = 0; s < bc; s++) {
+            data.writeTarget(idx[lo + s], y, s, bc);
+        }
+        return new Targets(labels, Tensor.of(y, data.steps(), bc, c));
     }
 
     /**

@@ -291,6 +291,15 @@ class FusedEqualsComposedTest {
     }
 
     @Test
+    void alifAtTheEvidencePresetsScaleAgreesOverLongSequences() {
+        // the `alif` preset's constants (slow adaptation, low threshold, detached subtract reset) over 300 steps
+        SpikingSpec spec = SpikingSpec.of(20, new Alif(0.9995f, 0.005f, Lif.DEFAULT.withBeta(0.95f)
+                .withThreshold(0.3f))).withRecurrent(true).withSurrogate(SURROGATE);
+        Inputs in = inputs(7200, 300, B, 20, false, true);
+        assertFusedMatches("alif preset T=300", spec, run(true, spec, in), run(false, spec, in));
+    }
+
+    @Test
     void adaptationChangesTheSpikes() {
         // so a fused ALIF that ignored the adaptation would fail the comparison above
         SpikingSpec lif = spec(false, Reset.SUBTRACT, false, true, Learn.NONE, SURROGATE);
