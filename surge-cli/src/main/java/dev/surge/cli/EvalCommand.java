@@ -96,35 +96,25 @@ final class EvalCommand implements Callable<Integer> {
                 rc.backendEnum(), rc.lossFunction(), List.of(), 0f))) {
             st = t.evaluate(data.test());
         }
-        if (data.test().targetOutputs() > 0) {
-            // target spike trains: the van Rossum distance and how precisely the spikes land, as train reports them
-            dev.surge.core.train.SpikeTiming tm = dev.surge.core.train.SpikeTiming.evaluate(net, data.test(),
-                    rc.backendEnum(), TrainCommand.TIMING_TOLERANCE);
-            if (json) {
-                ObjectNode o = JSON.createObjectNode();
-                o.put("run_dir", run.toString());
-                o.put("dataset", ds);
-                o.put("van_rossum", st.loss());
-                o.put("hit_rate", tm.hitRate());
-                o.put("exact_rate", tm.exactRate());
-                o.put("timing_error_steps", tm.timingError());
-                o.put("extra_rate", tm.extraRate());
-                o.put("samples", st.samples());
-                out.println(JSON.writeValueAsString(o));
-            } else {
-                out.println(String.format(Locale.ROOT, "van Rossum distance %.4f on %d %s samples; %.1f%% of target "
-                                + "spikes hit within ±%d steps (%.1f%% exactly), mean timing error %.2f steps, %.1f%% "
-                                + "extra spikes", st.loss(), st.samples(), ds, 100 * tm.hitRate(),
-                        TrainCommand.TIMING_TOLERANCE, 100 * tm.exactRate(), tm.timingError(), 100 * tm.extraRate()));
-            }
-        } else if (json) {
+        // target spike trains: the van Rossum distance and how precisely the spikes land, as train reports them
+        dev.surge.core.train.SpikeTiming tm = data.test().targetOutputs() > 0
+                ? dev.surge.core.train.SpikeTiming.evaluate(net, data.test(), rc.backendEnum(),
+                        TrainCommand.TIMING_TOLERANCE) : null;
+        if (json) {
             ObjectNode o = JSON.createObjectNode();
             o.put("run_dir", run.toString());
             o.put("dataset", ds);
-            o.put("test_accuracy", st.accuracy());
-            o.put("test_loss", st.loss());
+            if (tm != null) {
+                TrainCommand.putTiming(o, st.loss(), tm);
+            } else {
+                o.put("test_accuracy", st.accuracy());
+                o.put("test_loss", st.loss());
+            }
             o.put("samples", st.samples());
             out.println(JSON.writeValueAsString(o));
+        } else if (tm != null) {
+            out.println(String.format(Locale.ROOT, "van Rossum distance %.4f on %d %s samples; %s", st.loss(),
+                    st.samples(), ds, TrainCommand.timingText(tm)));
         } else {
             out.println(String.format(Locale.ROOT, "test accuracy %.2f%% (loss %.4f) on %d %s samples", 100 * st.accuracy(),
                     st.loss(), st.samples(), ds));

@@ -320,11 +320,7 @@ final class TrainCommand implements Callable<Integer> {
             if (patternTask(c)) {
                 timing = dev.surge.core.train.SpikeTiming.evaluate(net, data.test(), c.backendEnum(),
                         TIMING_TOLERANCE);
-                result.put("van_rossum", te.loss());
-                result.put("hit_rate", timing.hitRate());
-                result.put("exact_rate", timing.exactRate());
-                result.put("timing_error_steps", timing.timingError());
-                result.put("extra_rate", timing.extraRate());
+                putTiming(result, te.loss(), timing);
                 result.put("target_spikes", timing.targetSpikes() / data.test().size());
             } else {
                 result.put("test_accuracy", te.accuracy());
@@ -357,10 +353,7 @@ final class TrainCommand implements Callable<Integer> {
                 out.println(JSON.writeValueAsString(result));
             } else if (timing != null) {
                 out.println(String.format(Locale.ROOT, "van Rossum distance %.4f after %d epochs (%.1f s training); "
-                                + "%.1f%% of target spikes hit within ±%d steps (%.1f%% exactly), mean timing error "
-                                + "%.2f steps, %.1f%% extra spikes; run in %s", te.loss(), history.size(),
-                        fit.trainSeconds(), 100 * timing.hitRate(), TIMING_TOLERANCE, 100 * timing.exactRate(),
-                        timing.timingError(), 100 * timing.extraRate(), run.dir()));
+                        + "%s; run in %s", te.loss(), history.size(), fit.trainSeconds(), timingText(timing), run.dir()));
             } else {
                 out.println(String.format(Locale.ROOT, "test accuracy %.2f%% after %d epochs (%.1f s training)%s; run in %s",
                         100 * te.accuracy(), history.size(), fit.trainSeconds(), Double.isNaN(margin) ? ""
@@ -376,6 +369,22 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Steps within which an output spike counts as hitting a target spike (half the built-in raster's spacing). */
     static final int TIMING_TOLERANCE = 2;
+
+    /** The van Rossum loss and the spike-timing figures of a run with target spike trains, as JSON fields. */
+    static void putTiming(ObjectNode o, double vanRossum, dev.surge.core.train.SpikeTiming t) {
+        o.put("van_rossum", vanRossum);
+        o.put("hit_rate", t.hitRate());
+        o.put("exact_rate", t.exactRate());
+        o.put("timing_error_steps", t.timingError());
+        o.put("extra_rate", t.extraRate());
+    }
+
+    /** The spike-timing figures in words. */
+    static String timingText(dev.surge.core.train.SpikeTiming t) {
+        return String.format(Locale.ROOT, "%.1f%% of target spikes hit within ±%d steps (%.1f%% exactly), mean timing "
+                + "error %.2f steps, %.1f%% extra spikes", 100 * t.hitRate(), TIMING_TOLERANCE, 100 * t.exactRate(),
+                t.timingError(), 100 * t.extraRate());
+    }
 
     /** Whether a run trains to target spike trains (the accuracy of its class labels means nothing). */
     static boolean patternTask(RunConfig c) {

@@ -86,7 +86,7 @@ public final class Evidence {
         return new SplittableRandom(c.seed() * 0x9E3779B97F4A7C15L + index);
     }
 
-    private static final class Set implements SampleSet {
+    private static final class Set extends GeneratedEvents {
         private final Config c;
         private final byte[] labels;
 
@@ -129,11 +129,6 @@ public final class Evidence {
         }
 
         @Override
-        public boolean eventBased() {
-            return true;
-        }
-
-        @Override
         public void writeEvents(int index, EventSink sink, SplittableRandom ignored) {
             SplittableRandom r = rng(c, index);
             int[] side = new int[c.cues()];
@@ -160,11 +155,6 @@ public final class Evidence {
                     }
                 }
             }
-        }
-
-        @Override
-        public void write(int index, float[] x, int slot, int batch, SplittableRandom rng) {
-            writeEvents(index, (t, i) -> x[(t * batch + slot) * 4 * GROUP + i] += 1f, rng);
         }
 
         @Override

@@ -170,7 +170,7 @@ public final class Pattern {
         return new Set(c);
     }
 
-    private static final class Set implements SampleSet {
+    private static final class Set extends GeneratedEvents {
         private final Config c;
         private final boolean[] frozen; // [T·inputs]
 
@@ -229,11 +229,6 @@ public final class Pattern {
         }
 
         @Override
-        public boolean eventBased() {
-            return true;
-        }
-
-        @Override
         public void writeEvents(int index, EventSink sink, SplittableRandom ignored) {
             SplittableRandom r = new SplittableRandom(c.noiseSeed() * 0x9E3779B97F4A7C15L + 0x4E4F4953L + index);
             int in = c.inputs();
@@ -242,12 +237,6 @@ public final class Pattern {
                     sink.spike(i / in, i % in);
                 }
             }
-        }
-
-        @Override
-        public void write(int index, float[] x, int slot, int batch, SplittableRandom rng) {
-            int in = c.inputs();
-            writeEvents(index, (t, i) -> x[(t * batch + slot) * in + i] += 1f, rng);
         }
 
         @Override

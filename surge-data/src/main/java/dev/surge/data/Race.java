@@ -70,7 +70,7 @@ public final class Race {
         return p;
     }
 
-    private static final class Set implements SampleSet {
+    private static final class Set extends GeneratedEvents {
         private final Config c;
         private final byte[] labels;
 
@@ -113,11 +113,6 @@ public final class Race {
         }
 
         @Override
-        public boolean eventBased() {
-            return true;
-        }
-
-        @Override
         public void writeEvents(int index, EventSink sink, SplittableRandom ignored) {
             SplittableRandom r = rng(c, index);
             double[] p = rates(c, index, r); // the same draws as the label's
@@ -128,12 +123,6 @@ public final class Race {
                     }
                 }
             }
-        }
-
-        @Override
-        public void write(int index, float[] x, int slot, int batch, SplittableRandom rng) {
-            int in = c.channels() * GROUP;
-            writeEvents(index, (t, i) -> x[(t * batch + slot) * in + i] += 1f, rng);
         }
 
         @Override

@@ -290,16 +290,7 @@ public final class FusedLif {
         for (int k = 0; k < n; k++) {
             float ak = first ? 0f : a[prev + k] * rho + out[prev + k];
             a[base + k] = ak;
-            float nv;
-            if (first) {
-                nv = x[xo + k];
-            } else if (reset == Reset.SUBTRACT) {
-                nv = beta[k] * v[prev + k] + x[xo + k] - th[k] * out[prev + k];
-            } else if (reset == Reset.ZERO) {
-                nv = beta[k] * v[prev + k] * (1f - out[prev + k]) + x[xo + k];
-            } else {
-                nv = beta[k] * v[prev + k] + x[xo + k];
-            }
+            float nv = first ? x[xo + k] : Lif.membrane(reset, beta[k], v[prev + k], x[xo + k], th[k], out[prev + k]);
             v[base + k] = nv;
             out[base + k] = nv - (ak * ad + th[k]) > 0f ? 1f : 0f;
         }

@@ -151,19 +151,22 @@ public record Lif(float beta, float threshold, Reset reset, boolean detachReset,
     static void forwardRowScalar(Reset reset, boolean first, float[] x, int xo, float[] v, int base, int prev,
                                  float[] out, float[] beta, float[] th, int n, int from) {
         for (int k = from; k < n; k++) {
-            float nv;
-            if (first) {
-                nv = x[xo + k];
-            } else if (reset == Reset.SUBTRACT) {
-                nv = beta[k] * v[prev + k] + x[xo + k] - th[k] * out[prev + k];
-            } else if (reset == Reset.ZERO) {
-                nv = beta[k] * v[prev + k] * (1f - out[prev + k]) + x[xo + k];
-            } else {
-                nv = beta[k] * v[prev + k] + x[xo + k];
-            }
+            float nv = first ? x[xo + k] : membrane(reset, beta[k], v[prev + k], x[xo + k], th[k], out[prev + k]);
             v[base + k] = nv;
             out[base + k] = nv - th[k] > 0f ? 1f : 0f;
         }
+    }
+
+    /**
+     * One membrane update after the first step, in the float operations of {@link #membrane(Var, Var, Var,
+     * StepContext)}: {@code (β·v + I) − θ·r}, {@code (β·v)·(1 − r) + I} or {@code β·v + I}.
+     */
+    static float membrane(Reset reset, float beta, float vPrev, float in, float th, float sPrev) {
+        return switch (reset) {
+            case SUBTRACT -> beta * vPrev + in - th * sPrev;
+            case ZERO -> beta * vPrev * (1f - sPrev) + in;
+            case NONE -> beta * vPrev + in;
+        };
     }
 
     /** {@code sg[k] = σ'(v[base+k] − θ[k])}. */

@@ -236,8 +236,13 @@ class FusedEqualsComposedTest {
     }
 
     static Stream<Arguments> everySynapticConfiguration() {
+        return everyResetRecurrenceAndLearning(5000);
+    }
+
+    /** reset × detach × recurrent × learn, each with its own seed from {@code seed} on. */
+    static Stream<Arguments> everyResetRecurrenceAndLearning(long firstSeed) {
         List<Arguments> out = new ArrayList<>();
-        long seed = 5000;
+        long seed = firstSeed;
         for (Reset reset : Reset.values()) {
             for (boolean detach : new boolean[] {true, false}) {
                 for (boolean rec : new boolean[] {false, true}) {
@@ -261,18 +266,7 @@ class FusedEqualsComposedTest {
     }
 
     static Stream<Arguments> everyAlifConfiguration() {
-        List<Arguments> out = new ArrayList<>();
-        long seed = 7000;
-        for (Reset reset : Reset.values()) {
-            for (boolean detach : new boolean[] {true, false}) {
-                for (boolean rec : new boolean[] {false, true}) {
-                    for (Learn learn : Learn.values()) {
-                        out.add(Arguments.of(reset, detach, rec, learn, seed++));
-                    }
-                }
-            }
-        }
-        return out.stream();
+        return everyResetRecurrenceAndLearning(7000);
     }
 
     /** ALIF with ρ = 0.9 and adapt = 0.2: strong enough that the adaptation changes the spikes (tested below). */
