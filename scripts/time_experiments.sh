@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Reproduces the measurements in docs/TIME.md.
-#   scripts/time_experiments.sh [randman|memory|evidence|all] [OUT_DIR]   (default: all, runs/time)
+#   scripts/time_experiments.sh [randman|memory|evidence|delay|all] [OUT_DIR]   (default: all, runs/time)
 # randman: BPTT and e-prop (symmetric, random feedback) on the default Randman network, 60 epochs each (~15 min on
-# 2 cores); memory: peak live heap of e-prop and BPTT at T = 1000 and 8000 (~5 min); evidence: the cue task, 6 runs
-# (~70 min).
+# 2 cores); memory: peak live heap of e-prop and BPTT at T = 1000 and 8000 (~5 min); evidence: the cue task, 7 runs
+# (~75 min); delay: accuracy as the delay grows, LIF vs ALIF, BPTT vs e-prop, 16 runs of 6 epochs (~25 min).
 # Every run uses --threads 2 (memory: 1), so the numbers repeat bit for bit on any machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,4 +52,17 @@ if [[ $what == evidence || $what == all ]]; then
     for rule in bptt eprop; do
         train "evidence16-alif-$rule" --dataset evidence --model alif --rule "$rule" --epochs 16 --threads 2
     done
+    train evidence60-alif-bptt-best --dataset evidence --model alif --epochs 60 --keep-best --threads 2
+fi
+
+if [[ $what == delay || $what == all ]]; then
+    # 7 cues and the recall cue take 1200 steps; --time-steps T leaves a delay of T - 1200 steps
+    for t in 1250 1450 1700 2250; do
+        for model in alif lif100; do
+            for rule in bptt eprop; do
+                train "delay$t-$model-$rule" --dataset evidence --model "$model" --rule "$rule" --time-steps "$t" \
+                    --epochs 6 --keep-best --threads 2
+            done
+        done
+    done | tee "$out/delay.jsonl"
 fi

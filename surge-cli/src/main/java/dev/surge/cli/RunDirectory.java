@@ -171,8 +171,8 @@ final class RunDirectory {
     }
 
     /** Metrics first, then the checkpoint: a crash in between leaves a metrics line that restore drops. */
-    void saveEpoch(Network net, Optimizer opt, ObjectNode line, List<ObjectNode> history, double trainSeconds)
-            throws IOException {
+    void saveEpoch(Network net, Optimizer opt, ObjectNode line, List<ObjectNode> history, double trainSeconds,
+                   Map<String, Tensor> best) throws IOException {
         StringBuilder sb = new StringBuilder();
         checkOwner();
         for (ObjectNode h : history) {
@@ -183,18 +183,55 @@ final class RunDirectory {
         for (var e : net.parameters().entrySet()) {
             params.put(e.getKey(), e.getValue().value());
         }
-        Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("format", "pt");
-        meta.put("architecture", Files.readString(dir.resolve("model.json"), StandardCharsets.UTF_8).strip());
-        Safetensors.write(dir.resolve("model.safetensors"), params, meta);
+        writeModelWeights(params);
         Map<String, Tensor> ck = new LinkedHashMap<>(params);
         for (var e : opt.state().entrySet()) {
             ck.put("optimizer." + e.getKey(), e.getValue());
+        }
+        if (best != null) {
+            for (var e : best.entrySet()) {
+                ck.put(BEST + e.getKey(), e.getValue());
+            }
         }
         Map<String, String> ckMeta = new LinkedHashMap<>();
         ckMeta.put("epoch", Integer.toString(history.size()));
         ckMeta.put("train_seconds", Double.toString(trainSeconds));
         Safetensors.write(dir.resolve("checkpoint.safetensors"), ck, ckMeta);
+    }
+
+    /** Prefix of the best validation epoch's parameters in the checkpoint of a {@code --keep-best} run. */
+    private static final String BEST = "best.";
+
+    private void writeModelWeights(Map<String, Tensor> params) throws IOException {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", "pt");
+        meta.put("architecture", Files.readString(dir.resolve("model.json"), StandardCharsets.UTF_8).strip());
+        Safetensors.write(dir.resolve("model.safetensors"), params, meta);
+    }
+
+    /** Writes the network's current parameters as model.safetensors (the checkpoint is left as it is). */
+    void saveModel(Network net) throws IOException {
+        checkOwner();
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        for (var e : net.parameters().entrySet()) {
+            params.put(e.getKey(), e.getValue().value());
+        }
+        writeModelWeights(params);
+    }
+
+    /**
+     * The best validation epoch's parameters stored in the checkpoint of a {@code --keep-best} run, or {@code null}
+     * when it holds none (no validation epoch yet).
+     */
+    Map<String, Tensor> restoreBest() throws IOException {
+        Path ck = dir.resolve("checkpoint.safetensors");
+        Map<String, Tensor> best = new LinkedHashMap<>();
+        for (var e : Safetensors.read(ck).entrySet()) {
+            if (e.getKey().startsWith(BEST)) {
+                best.put(e.getKey().substring(BEST.length()), e.getValue());
+            }
+        }
+        return best.isEmpty() ? null : best;
     }
 
     /** Loads the checkpoint into the network and optimizer; fills {@code history}; returns the epochs done. */

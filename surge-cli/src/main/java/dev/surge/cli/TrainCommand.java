@@ -108,6 +108,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "Stop after this many epochs without better validation accuracy; 0 never (default: ${DEFAULT-VALUE}).")
     int patience;
 
+    @Option(names = "--keep-best", description = "End with the weights of the epoch with the best validation accuracy "
+            + "(model.safetensors, the test figures and the plots); the checkpoint keeps the last epoch's for --resume.")
+    boolean keepBest;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed for initialisation, order and encoding (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -256,7 +260,10 @@ final class TrainCommand implements Callable<Integer> {
                 .schedule(sched).learningRate(c.lr()).backend(c.backendEnum()).epochs(c.epochs())
                 .batchSize(c.batchSize()).seed(c.seed()).threads(c.threads()).clip(c.clip()).patience(c.patience())
                 .stopAfter(stopAfter != null ? stopAfter : 0).batchSizeName("--batch-size").rule(c.rule())
-                .resume(validation, run.previousSeconds())) {
+                .keepBest(c.keepBest()).resume(validation, run.previousSeconds())) {
+            if (c.keepBest() && resume && run.hasCheckpoint()) {
+                training.resumeBest(run.restoreBest());
+            }
             if (!resume || !run.hasCheckpoint()) {
                 run.writeConfig(c.toJson(), layers, data.train().inputs());
             } else {
@@ -280,7 +287,7 @@ final class TrainCommand implements Callable<Integer> {
                     ObjectNode m = metrics(r);
                     history.add(m);
                     try {
-                        run.saveEpoch(net, opt, m, history, r.trainSeconds());
+                        run.saveEpoch(net, opt, m, history, r.trainSeconds(), training.bestParameters());
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
@@ -312,6 +319,9 @@ final class TrainCommand implements Callable<Integer> {
                 case EARLY_STOP -> "early stop: no better validation accuracy for " + c.patience() + " epochs";
                 case STOPPED_AFTER -> "stopped after " + stopAfter + " epochs (--stop-after); continue with --resume";
             };
+            if (c.keepBest()) {
+                run.saveModel(net);
+            }
             Trainer.Stats te = training.evaluate(data.test());
             double wall = (System.nanoTime() - t0) / 1e9;
             ObjectNode result = JSON.createObjectNode();
@@ -333,6 +343,8 @@ final class TrainCommand implements Callable<Integer> {
             }
             if (timing == null) {
                 result.put("best_val_accuracy", fit.bestValidationAccuracy());
+                result.put("best_epoch", fit.bestEpoch());
+                result.put("weights", c.keepBest() && fit.bestEpoch() > 0 ? "best" : "last");
             }
             result.put("epochs", history.size());
             result.put("train_seconds", fit.trainSeconds());
@@ -568,6 +580,7 @@ final class TrainCommand implements Callable<Integer> {
         fields.put("--stochastic", RunConfig::stochastic);
         fields.put("--rule", RunConfig::learningRule);
         fields.put("--feedback", RunConfig::feedback);
+        fields.put("--keep-best", RunConfig::keepBest);
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
         for (var e : fields.entrySet()) {
             Object now = e.getValue().apply(given);
@@ -672,6 +685,9 @@ final class TrainCommand implements Callable<Integer> {
             throw bad(patternTask ? "--dataset pattern trains to a target raster: its loss is van_rossum, not "
                     + lossName : "--loss van_rossum needs target spike trains, which only --dataset pattern has");
         }
+        if (patternTask && keepBest) {
+            throw bad("--keep-best selects the epoch by validation accuracy, which --dataset pattern does not have");
+        }
         try {
             Backend.parse(backend);
         } catch (IllegalArgumentException ex) {
@@ -748,7 +764,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         RunConfig rc = new RunConfig(dataset, m, e, batchSize, lr, t, enc, surrogate, lossName, optimizer, weightDecay,
                 schedule, clip, patience, seed, dataSeed, th, backend, limit != null ? limit : 0, dir, rm,
-                regularize == null ? List.of() : List.copyOf(regularize), est, k, learn, fb);
+                regularize == null ? List.of() : List.copyOf(regularize), est, k, learn, fb, keepBest);
         try {
             rc.checkEstimator();
         } catch (IllegalArgumentException ex) {
@@ -804,7 +820,7 @@ final class TrainCommand implements Callable<Integer> {
                      String surrogate, String loss, String optimizer, float weightDecay, String schedule, float clip,
                      int patience, long seed, long dataSeed, int threads, String backend, int limit, Path out,
                      String dataSpec, List<String> regularize, String estimator, float stochastic, String learningRule,
-                     String feedback) {
+                     String feedback, boolean keepBest) {
 
         List<LayerSpec> layers(int classes) {
             List<LayerSpec> l = Presets.DESCRIPTIONS.containsKey(model)
@@ -936,6 +952,9 @@ final class TrainCommand implements Callable<Integer> {
             if (learningRule.equals("eprop")) {
                 o.put("feedback", feedback);
             }
+            if (keepBest) {
+                o.put("keep_best", true);
+            }
             if (stochastic > 0) {
                 o.put("stochastic", stochastic);
             }
@@ -964,7 +983,8 @@ final class TrainCommand implements Callable<Integer> {
                     strings(o.path("regularize")),
                     o.has("estimator") ? text(file, o, "estimator") : "bptt",
                     o.has("stochastic") ? (float) number(file, o, "stochastic") : 0f,
-                    o.has("rule") ? text(file, o, "rule") : "bptt", o.path("feedback").asText("symmetric"));
+                    o.has("rule") ? text(file, o, "rule") : "bptt", o.path("feedback").asText("symmetric"),
+                    o.path("keep_best").asBoolean(false));
             if (!List.of("bptt", "eprop").contains(c.learningRule())) {
                 throw new FormatException(file, "field 'rule': unknown learning rule '" + c.learningRule()
                         + "'; known: bptt, eprop");

@@ -414,4 +414,50 @@ class TrainCommandTest {
         Files.write(dir.resolve("model.safetensors"), Arrays.copyOf(model, 20));
         assertOneLineError(run(List.of("eval", "--run", dir.toString())), 2, dir.resolve("model.safetensors").toString());
     }
+
+    @Test
+    void keepBestEndsWithTheBestValidationEpochAndResumesBitExactly(@TempDir Path tmp) throws Exception {
+        Path whole = tmp.resolve("whole");
+        List<String> args = new ArrayList<>(QUICK);
+        args.addAll(List.of("--keep-best", "--lr", "0.05", "--epochs", "5"));
+        Run r = run(args, "--out", whole.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode result = JSON.readTree(r.out().strip());
+        List<String> lines = Files.readAllLines(whole.resolve("metrics.jsonl"));
+        int best = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            if (JSON.readTree(lines.get(i)).get("val_accuracy").asDouble()
+                    > JSON.readTree(lines.get(best)).get("val_accuracy").asDouble()) {
+                best = i;
+            }
+        }
+        assertEquals(best + 1, result.get("best_epoch").asInt(), String.join("\n", lines));
+        assertEquals("best", result.get("weights").asText());
+        var model = dev.surge.io.safetensors.Safetensors.read(whole.resolve("model.safetensors"));
+        var checkpoint = dev.surge.io.safetensors.Safetensors.read(whole.resolve("checkpoint.safetensors"));
+        for (var e : model.entrySet()) {
+            assertArrayEquals(checkpoint.get("best." + e.getKey()).data(), e.getValue().data(), e.getKey());
+        }
+        Run e = run(List.of("eval", "--run", whole.toString(), "--json"));
+        assertEquals(0, e.code(), e.err());
+        assertEquals(result.get("test_accuracy").asDouble(),
+                JSON.readTree(e.out().strip()).get("test_accuracy").asDouble());
+
+        Path parts = tmp.resolve("parts");
+        Run first = run(args, "--stop-after", "3", "--out", parts.toString());
+        assertEquals(0, first.code(), first.err());
+        assertOneLineError(run(List.of("train", "--resume", "--out", parts.toString(), "--keep-best=false")), 2,
+                "--keep-best");
+        Run rest = run(List.of("train", "--resume", "--out", parts.toString()));
+        assertEquals(0, rest.code(), rest.err());
+        assertArrayEquals(Files.readAllBytes(whole.resolve("model.safetensors")),
+                Files.readAllBytes(parts.resolve("model.safetensors")));
+        var resumed = dev.surge.io.safetensors.Safetensors.read(parts.resolve("checkpoint.safetensors"));
+        assertEquals(checkpoint.keySet(), resumed.keySet());
+        for (var t : checkpoint.entrySet()) {
+            assertArrayEquals(t.getValue().data(), resumed.get(t.getKey()).data(), t.getKey());
+        }
+        assertOneLineError(run(List.of("train", "--dataset", "pattern", "--keep-best", "--out",
+                tmp.resolve("p").toString())), 2, "--keep-best");
+    }
 }

@@ -6,8 +6,12 @@ import dev.surge.core.loss.Regularizer;
 import dev.surge.core.nn.Backend;
 import dev.surge.core.nn.Network;
 import dev.surge.core.optim.Optimizer;
+import dev.surge.core.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Trains a network for a number of epochs: learning-rate schedule, validation after every epoch, early stopping,
@@ -43,11 +47,12 @@ public final class Training implements AutoCloseable {
      * @param history               every epoch's report in this call
      * @param stop                  why it ended
      * @param bestValidationAccuracy the best validation accuracy of the run (resumed epochs included), or −1
+     * @param bestEpoch             the epoch (1-based, resumed epochs included) of that accuracy, or 0
      * @param epochs                epochs the run has trained in total
      * @param trainSeconds          training time of the run so far
      */
     public record Result(List<TrainingListener.EpochReport> history, Stop stop, double bestValidationAccuracy,
-                         int epochs, double trainSeconds) {
+                         int bestEpoch, int epochs, double trainSeconds) {
     }
 
     private final Network net;
@@ -69,6 +74,8 @@ public final class Training implements AutoCloseable {
     private final List<TrainingListener> listeners = new ArrayList<>();
     private List<Double> resumedValidation = List.of();
     private double previousSeconds = 0;
+    private boolean keepBest = false;
+    private Map<String, Tensor> best = null;
     private Trainer trainer;
 
     /** Training of {@code net} by {@code optimizer}, whose learning rate is the schedule's base rate. */
@@ -161,6 +168,24 @@ public final class Training implements AutoCloseable {
         return this;
     }
 
+    /**
+     * When {@code true}, {@link #fit} ends with the network holding the parameters of the epoch with the best
+     * validation accuracy (the first such epoch) instead of the last epoch's; the optimizer state stays the last
+     * epoch's, so a {@link #resume} continues from the last epoch. Needs a validation set.
+     */
+    public Training keepBest(boolean on) {
+        keepBest = on;
+        return this;
+    }
+
+    /**
+     * The parameters (by name, copies) of the best validation epoch so far, or {@code null} before one; kept only
+     * with {@link #keepBest}. A listener's {@code epochDone} sees the epoch it reports already counted.
+     */
+    public Map<String, Tensor> bestParameters() {
+        return best == null ? null : Collections.unmodifiableMap(best);
+    }
+
     public Training listener(TrainingListener l) {
         listeners.add(l);
         return this;
@@ -175,6 +200,31 @@ public final class Training implements AutoCloseable {
         resumedValidation = List.copyOf(validationAccuracies);
         previousSeconds = seconds;
         return this;
+    }
+
+    /**
+     * With {@link #keepBest} and {@link #resume}: the parameters of the best validation epoch among the resumed ones
+     * (as {@link #bestParameters} gave them), so that the best is still known after the resume.
+     */
+    public Training resumeBest(Map<String, Tensor> parameters) {
+        best = parameters == null ? null : copyOf(parameters);
+        return this;
+    }
+
+    private static Map<String, Tensor> copyOf(Map<String, Tensor> p) {
+        Map<String, Tensor> c = new LinkedHashMap<>();
+        for (var e : p.entrySet()) {
+            c.put(e.getKey(), e.getValue().copy());
+        }
+        return c;
+    }
+
+    private Map<String, Tensor> snapshot() {
+        Map<String, Tensor> c = new LinkedHashMap<>();
+        for (var e : net.parameters().entrySet()) {
+            c.put(e.getKey(), e.getValue().value().copy());
+        }
+        return c;
     }
 
     /** The trainer behind this training, created on first use. */
@@ -207,13 +257,19 @@ public final class Training implements AutoCloseable {
             throw new IllegalArgumentException("training: early stopping (patience " + patience
                     + ") needs a validation set");
         }
+        if (keepBest && validation == null) {
+            throw new IllegalArgumentException("training: keeping the best epoch needs a validation set");
+        }
         Trainer t = trainer();
         float baseLr = Float.isNaN(baseLearningRate) ? optimizer.learningRate() : baseLearningRate;
-        double best = -1;
+        double bestAcc = -1;
+        int bestEpoch = 0;
         int sinceBest = 0;
-        for (double v : resumedValidation) {
-            if (v > best) {
-                best = v;
+        for (int i = 0; i < resumedValidation.size(); i++) {
+            double v = resumedValidation.get(i);
+            if (v > bestAcc) {
+                bestAcc = v;
+                bestEpoch = i + 1;
                 sinceBest = 0;
             } else {
                 sinceBest++;
@@ -249,9 +305,13 @@ public final class Training implements AutoCloseable {
             TrainingListener.EpochReport report = new TrainingListener.EpochReport(epoch + 1,
                     optimizer.learningRate(), tr, va, secs, trainSeconds);
             history.add(report);
-            if (va != null && va.accuracy() > best) {
-                best = va.accuracy();
+            if (va != null && va.accuracy() > bestAcc) {
+                bestAcc = va.accuracy();
+                bestEpoch = epoch + 1;
                 sinceBest = 0;
+                if (keepBest) {
+                    best = snapshot();
+                }
             } else {
                 sinceBest++;
             }
@@ -259,7 +319,16 @@ public final class Training implements AutoCloseable {
                 l.epochDone(report);
             }
         }
-        return new Result(List.copyOf(history), stop, best, epoch, trainSeconds);
+        if (keepBest && best != null) {
+            for (var e : net.parameters().entrySet()) {
+                Tensor v = best.get(e.getKey());
+                if (v == null) {
+                    throw new IllegalStateException("training: the best epoch's parameters lack '" + e.getKey() + "'");
+                }
+                e.getValue().set(v);
+            }
+        }
+        return new Result(List.copyOf(history), stop, bestAcc, bestEpoch, epoch, trainSeconds);
     }
 
     /** Loss, accuracy, spike rates and synaptic operations on {@code data}, without training. */

@@ -69,4 +69,55 @@ class TrainingTest {
         }
         assertTrue(accuracies.size() == 2);
     }
+
+    @Test
+    void keepBestEndsWithTheBestValidationEpochsWeights() {
+        EventSampleSet train = TrainerTest.twoClasses(32, 1);
+        EventSampleSet val = TrainerTest.twoClasses(16, 2);
+        int epochs = 8;
+        for (boolean keep : new boolean[] {false, true}) {
+            Network net = net();
+            List<double[]> accuracy = new ArrayList<>();
+            List<java.util.Map<String, float[]>> weights = new ArrayList<>();
+            try (Training t = new Training(net, Adam.adam(new ArrayList<>(net.parameters().values()), 0.3f))
+                    .batchSize(8).seed(2).epochs(epochs).keepBest(keep)) {
+                t.listener(new TrainingListener() {
+                    @Override
+                    public void epochDone(TrainingListener.EpochReport r) {
+                        accuracy.add(new double[] {r.validation().accuracy()});
+                        java.util.Map<String, float[]> w = new java.util.LinkedHashMap<>();
+                        net.parameters().forEach((k, p) -> w.put(k, p.value().data().clone()));
+                        weights.add(w);
+                    }
+                });
+                Training.Result r = t.fit(train, val);
+                int best = 0;
+                for (int e = 1; e < epochs; e++) {
+                    if (accuracy.get(e)[0] > accuracy.get(best)[0]) {
+                        best = e;
+                    }
+                }
+                assertEquals(best + 1, r.bestEpoch());
+                assertEquals(accuracy.get(best)[0], r.bestValidationAccuracy());
+                assertTrue(best < epochs - 1, "the case needs a best epoch before the last: " + accuracy.stream()
+                        .map(a -> a[0]).toList());
+                assertTrue(!java.util.Arrays.equals(weights.get(best).get("layers.0.W"), weights.get(epochs - 1).get("layers.0.W")),
+                        "the best and last epochs' weights must differ for the case to tell them apart");
+                java.util.Map<String, float[]> expected = weights.get(keep ? best : epochs - 1);
+                for (var e : net.parameters().entrySet()) {
+                    assertArrayEquals(expected.get(e.getKey()), e.getValue().value().data(), e.getKey());
+                }
+                if (keep) {
+                    assertEquals(t.bestParameters().keySet(), net.parameters().keySet());
+                }
+            }
+        }
+    }
+
+    @Test
+    void keepBestNeedsAValidationSet() {
+        try (Training t = training(net()).keepBest(true)) {
+            assertThrows(IllegalArgumentException.class, () -> t.fit(TrainerTest.twoClasses(16, 1), null));
+        }
+    }
 }
