@@ -35,6 +35,7 @@ final class RunDirectory {
 
     private final Path dir;
     private double previousSeconds;
+    private final Map<String, Tensor> restoredBest = new LinkedHashMap<>();
 
     private RunDirectory(Path dir) {
         this.dir = dir;
@@ -179,10 +180,7 @@ final class RunDirectory {
             sb.append(JSON.writeValueAsString(h)).append('\n');
         }
         AtomicFiles.writeString(dir.resolve("metrics.jsonl"), sb.toString());
-        Map<String, Tensor> params = new LinkedHashMap<>();
-        for (var e : net.parameters().entrySet()) {
-            params.put(e.getKey(), e.getValue().value());
-        }
+        Map<String, Tensor> params = values(net);
         writeModelWeights(params);
         Map<String, Tensor> ck = new LinkedHashMap<>(params);
         for (var e : opt.state().entrySet()) {
@@ -212,26 +210,23 @@ final class RunDirectory {
     /** Writes the network's current parameters as model.safetensors (the checkpoint is left as it is). */
     void saveModel(Network net) throws IOException {
         checkOwner();
+        writeModelWeights(values(net));
+    }
+
+    private static Map<String, Tensor> values(Network net) {
         Map<String, Tensor> params = new LinkedHashMap<>();
         for (var e : net.parameters().entrySet()) {
             params.put(e.getKey(), e.getValue().value());
         }
-        writeModelWeights(params);
+        return params;
     }
 
     /**
-     * The best validation epoch's parameters stored in the checkpoint of a {@code --keep-best} run, or {@code null}
-     * when it holds none (no validation epoch yet).
+     * The best validation epoch's parameters that the checkpoint {@link #restore} read holds (a {@code --keep-best}
+     * run), or {@code null} when it holds none (no validation epoch yet, or no restore).
      */
-    Map<String, Tensor> restoreBest() throws IOException {
-        Path ck = dir.resolve("checkpoint.safetensors");
-        Map<String, Tensor> best = new LinkedHashMap<>();
-        for (var e : Safetensors.read(ck).entrySet()) {
-            if (e.getKey().startsWith(BEST)) {
-                best.put(e.getKey().substring(BEST.length()), e.getValue());
-            }
-        }
-        return best.isEmpty() ? null : best;
+    Map<String, Tensor> restoredBest() {
+        return restoredBest.isEmpty() ? null : restoredBest;
     }
 
     /** Loads the checkpoint into the network and optimizer; fills {@code history}; returns the epochs done. */
@@ -257,6 +252,8 @@ final class RunDirectory {
         for (var e : t.entrySet()) {
             if (e.getKey().startsWith("optimizer.")) {
                 st.put(e.getKey().substring("optimizer.".length()), e.getValue());
+            } else if (e.getKey().startsWith(BEST)) {
+                restoredBest.put(e.getKey().substring(BEST.length()), e.getValue());
             }
         }
         try {

@@ -262,7 +262,7 @@ final class TrainCommand implements Callable<Integer> {
                 .stopAfter(stopAfter != null ? stopAfter : 0).batchSizeName("--batch-size").rule(c.rule())
                 .keepBest(c.keepBest()).resume(validation, run.previousSeconds())) {
             if (c.keepBest() && resume && run.hasCheckpoint()) {
-                training.resumeBest(run.restoreBest());
+                training.resumeBest(run.restoredBest());
             }
             if (!resume || !run.hasCheckpoint()) {
                 run.writeConfig(c.toJson(), layers, data.train().inputs());
