@@ -121,7 +121,7 @@ final class Plots {
         return c;
     }
 
-    private static BufferedImage stack(List<XYChart> charts) {
+    static BufferedImage stack(List<XYChart> charts) {
         List<BufferedImage> imgs = new ArrayList<>();
         int w = 0;
         int h = 0;
@@ -144,7 +144,7 @@ final class Plots {
         return all;
     }
 
-    private static byte[] png(BufferedImage img) throws IOException {
+    static byte[] png(BufferedImage img) throws IOException {
         ByteArrayOutputStream bos = new ByteArrayOutputStream();
         ImageIO.write(img, "png", bos);
         return bos.toByteArray();
