@@ -24,7 +24,7 @@ public final class Design {
             return p.objective(st, obj);
         };
         Lbfgs.Result r = lbfgs.minimize(f, start);
-        FlowProblem.State end = p.solve(r.x());
+        FlowProblem.State end = warm[0] == null ? p.solve(r.x()) : GradientChecks.solveNear(p, r.x(), warm[0]);
         return new Outcome(r, end);
     }
 }

@@ -1,6 +1,7 @@
 package dev.surge.adjoint;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * A one-dimensional "mini-RANS": steady viscous Burgers on {@code x ∈ [0, 1]} with a shear-activated, clipped eddy
@@ -171,7 +172,7 @@ public record FlowProblem(int cells, double nu, double ell, double omega0, doubl
                 }
             }
             if (!Double.isFinite(res)) {
-                throw new SolveException(String.format(java.util.Locale.ROOT,
+                throw new SolveException(String.format(Locale.ROOT,
                         "Newton diverged at iteration %d: residual max norm %s (%s clip, alpha %s)", it, res,
                         clip.name(), Arrays.toString(alpha)), it, res);
             }
@@ -179,7 +180,7 @@ public record FlowProblem(int cells, double nu, double ell, double omega0, doubl
                 return new State(alpha.clone(), u, projection ? n.clone() : nuT, it, res);
             }
             if (it == MAX_ITERATIONS) {
-                throw new SolveException(String.format(java.util.Locale.ROOT,
+                throw new SolveException(String.format(Locale.ROOT,
                         "Newton did not converge: residual max norm %.3e after %d iterations (tolerance %.1e, "
                                 + "%s clip)", res, it, tolerance, clip.name()), it, res);
             }
@@ -195,7 +196,14 @@ public record FlowProblem(int cells, double nu, double ell, double omega0, doubl
                 m.diag()[i] += h / dtau;
                 rhs[i] = -rhs[i];
             }
-            double[] du = m.solve(rhs);
+            double[] du;
+            try {
+                du = m.solve(rhs);
+            } catch (ArithmeticException e) {
+                throw new SolveException(String.format(Locale.ROOT,
+                        "Newton failed at iteration %d: %s (residual max norm %.3e, %s clip)", it, e.getMessage(),
+                        res, clip.name()), it, res);
+            }
             double big = maxAbs(du);
             double scale = big > 0.5 ? 0.5 / big : 1;
             if (projection) {
@@ -274,23 +282,21 @@ public record FlowProblem(int cells, double nu, double ell, double omega0, doubl
             }
         } else {
             Objective.Drag drag = (Objective.Drag) obj;
-            {
-                double l2 = ell * ell;
-                for (int f = 0; f <= cells; f++) {
-                    double q = q(u, f);
-                    double g = Math.sqrt(q * q + delta * delta);
-                    double dJdq = faceWeight(f) * (2 * (nu + st.nuT()[f]) * q
-                            + l2 * clip.slope(g - omega0) * q / g * q * q);
-                    if (f > 0) {
-                        ju[f - 1] += dJdq * dqLeft(f);
-                    }
-                    if (f < cells) {
-                        ju[f] += dJdq * dqRight(f);
-                    }
+            double l2 = ell * ell;
+            for (int f = 0; f <= cells; f++) {
+                double q = q(u, f);
+                double g = Math.sqrt(q * q + delta * delta);
+                double dJdq = faceWeight(f) * (2 * (nu + st.nuT()[f]) * q
+                        + l2 * clip.slope(g - omega0) * q / g * q * q);
+                if (f > 0) {
+                    ju[f - 1] += dJdq * dqLeft(f);
                 }
-                for (int j = 0; j < bumps; j++) {
-                    ja[j] = 2 * drag.gamma() * st.alpha()[j];
+                if (f < cells) {
+                    ju[f] += dJdq * dqRight(f);
                 }
+            }
+            for (int j = 0; j < bumps; j++) {
+                ja[j] = 2 * drag.gamma() * st.alpha()[j];
             }
         }
         double[] lambda = jacobian(u, st.nuT()).transpose().solve(ju);
@@ -369,7 +375,8 @@ public record FlowProblem(int cells, double nu, double ell, double omega0, doubl
         return n;
     }
 
-    private double[] residual(double[] u, double[] nuT, double[] s) {
+    /** The residual at cells u with face eddy viscosity nuT and source s (package-private for tests). */
+    double[] residual(double[] u, double[] nuT, double[] s) {
         double h = h();
         double[] r = new double[cells];
         for (int f = 0; f <= cells; f++) {
@@ -443,17 +450,12 @@ public record FlowProblem(int cells, double nu, double ell, double omega0, doubl
     private static double maxAbs(double[] v) {
         double m = 0;
         for (double x : v) {
+            if (Double.isNaN(x)) {
+                return Double.NaN;
+            }
             m = Math.max(m, Math.abs(x));
         }
-        return Double.isNaN(sum(v)) ? Double.NaN : m;
-    }
-
-    private static double sum(double[] v) {
-        double s = 0;
-        for (double x : v) {
-            s += x;
-        }
-        return s;
+        return m;
     }
 
     private static void positive(String name, double v) {

@@ -45,8 +45,8 @@ public record Lbfgs(int memory, int maxIterations, double gradientTolerance, dou
         int n = start.length;
         double[] x = start.clone();
         double[] g = new double[n];
-        int[] evals = {0};
-        double fx = eval(f, x, g, evals);
+        int[] evals = {1};
+        double fx = f.evaluate(x, g); // a failing first solve propagates with its own message
         if (!Double.isFinite(fx)) {
             throw new IllegalArgumentException("the objective is not finite at the start");
         }

@@ -2,6 +2,7 @@ package dev.surge.adjoint;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * The inverse-design demonstration behind {@code surge adjoint} and docs/ADJOINT.md, as tables (each one a CSV and a
@@ -109,7 +110,7 @@ public final class Study {
 
     /** A fixed direction in design space with components in [−1, 1] (seeded, so every run uses the same). */
     static double[] direction(int n) {
-        java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+        SplittableRandom r = new SplittableRandom(1);
         double[] d = new double[n];
         for (int j = 0; j < n; j++) {
             d[j] = r.nextDouble(-1, 1);

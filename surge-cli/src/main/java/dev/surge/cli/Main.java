@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "surge", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Train spiking neural networks with surrogate gradients.",
         subcommands = {TrainCommand.class, EvalCommand.class, GoldenCommand.class, BenchCommand.class,
-                EstimatorsCommand.class, CurvesCommand.class, DiagnoseCommand.class, AdjointCommand.class, CommandLine.HelpCommand.class})
+                EstimatorsCommand.class, CurvesCommand.class, DiagnoseCommand.class, AdjointCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
