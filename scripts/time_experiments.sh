@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Reproduces the measurements in docs/TIME.md.
-#   scripts/time_experiments.sh [randman|memory|evidence|delay|all] [OUT_DIR]   (default: all, runs/time)
+#   scripts/time_experiments.sh [randman|memory|evidence|delay|remedies|all] [OUT_DIR]   (default: all, runs/time)
 # randman: BPTT and e-prop (symmetric, random feedback) on the default Randman network, 60 epochs each (~15 min on
 # 2 cores); memory: peak live heap of e-prop and BPTT at T = 1000 and 8000 (~5 min); evidence: the cue task, 7 runs
-# (~75 min); delay: accuracy as the delay grows, LIF vs ALIF, BPTT vs e-prop, 16 runs of 6 epochs (~25 min).
+# (~75 min); delay: accuracy as the delay grows, LIF vs ALIF, BPTT vs e-prop, 16 runs of 6 epochs (~25 min);
+# remedies: the LIF network that stays at chance on the evidence task, with each remedy surge diagnose names (~6 min).
 # Every run uses --threads 2 (memory: 1), so the numbers repeat bit for bit on any machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -65,4 +66,22 @@ if [[ $what == delay || $what == all ]]; then
             done
         done
     done | tee "$out/delay.jsonl"
+fi
+
+if [[ $what == remedies || $what == all ]]; then
+    # lif100 on the evidence task (10 epochs of BPTT) as it is and with each remedy surge diagnose suggests, each run
+    # then diagnosed on 8 test samples (one JSON line per spiking layer and the findings)
+    remedy() { # NAME ARGS...
+        local name=$1
+        shift
+        train "remedy-$name" --dataset evidence --threads 2 "$@"
+        ./surge diagnose --run "$out/remedy-$name" --batch 8 --json || true
+    }
+    {
+        remedy lif100 --model lif100
+        remedy lif100-surrogate5 --model lif100 --surrogate fast_sigmoid:5
+        remedy lif100-beta0995 --model scripts/models/lif100-beta0995.json
+        remedy lif100-theta1 --model scripts/models/lif100-theta1.json
+        remedy alif --model alif
+    } | tee "$out/remedies.jsonl"
 fi

@@ -249,16 +249,19 @@ public final class Diagnosis {
             }
             if (r.activeFraction() < 0.05) {
                 f.add(String.format(Locale.ROOT, "%sonly %.1f%% of membrane values are inside the surrogate's active "
-                        + "window: few neurons get a gradient; widen the surrogate (a lower scale, e.g. "
-                        + "fast_sigmoid:5)", at, 100 * r.activeFraction()));
+                        + "window: few neurons get a gradient; a wider surrogate (a lower scale, e.g. "
+                        + "fast_sigmoid:5) passes more, but over long recurrent sequences it can make gradients "
+                        + "explode (docs/TIME.md); ALIF neurons are the measured remedy there", at,
+                        100 * r.activeFraction()));
             }
             if (r.deadFraction() > 0.5) {
                 f.add(String.format(Locale.ROOT, "%s%.0f%% of neurons never fire on this batch: lower the threshold or "
                         + "raise the input weights", at, 100 * r.deadFraction()));
             }
             if (r.saturatedFraction() > 0.2) {
-                f.add(String.format(Locale.ROOT, "%s%.0f%% of neurons fire on more than 90%% of steps: smaller initial "
-                        + "weights or a higher threshold", at, 100 * r.saturatedFraction()));
+                f.add(String.format(Locale.ROOT, "%s%.0f%% of neurons fire on more than 90%% of steps: a higher "
+                        + "threshold (too high silences the layer: docs/TIME.md) or smaller initial weights", at,
+                        100 * r.saturatedFraction()));
             }
         }
         List<Double> norms = new ArrayList<>();
