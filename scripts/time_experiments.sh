@@ -81,6 +81,7 @@ if [[ $what == remedies || $what == all ]]; then
         remedy lif100 --model lif100
         remedy lif100-surrogate5 --model lif100 --surrogate fast_sigmoid:5
         remedy lif100-beta0995 --model scripts/models/lif100-beta0995.json
+        remedy lif100-theta01 --model scripts/models/lif100-theta01.json
         remedy lif100-theta1 --model scripts/models/lif100-theta1.json
         remedy alif --model alif
     } | tee "$out/remedies.jsonl"

@@ -255,12 +255,12 @@ public final class Diagnosis {
                         100 * r.activeFraction()));
             }
             if (r.deadFraction() > 0.5) {
-                f.add(String.format(Locale.ROOT, "%s%.0f%% of neurons never fire on this batch: lower the threshold or "
-                        + "raise the input weights", at, 100 * r.deadFraction()));
+                f.add(String.format(Locale.ROOT, "%s%.0f%% of neurons never fire on this batch: lower the threshold "
+                        + "(docs/TIME.md)", at, 100 * r.deadFraction()));
             }
             if (r.saturatedFraction() > 0.2) {
                 f.add(String.format(Locale.ROOT, "%s%.0f%% of neurons fire on more than 90%% of steps: a higher "
-                        + "threshold (too high silences the layer: docs/TIME.md) or smaller initial weights", at,
+                        + "threshold (too high silences the layer: docs/TIME.md)", at,
                         100 * r.saturatedFraction()));
             }
         }
@@ -271,7 +271,8 @@ public final class Diagnosis {
         double min = norms.stream().mapToDouble(Double::doubleValue).min().orElse(0);
         if (norms.size() > 1 && max > 0 && min < 1e-3 * max) {
             f.add(String.format(Locale.ROOT, "gradient norms across layers span %.1e to %.1e: gradients vanish or "
-                    + "explode across layers; a smaller initialisation or a lower surrogate scale", min, max));
+                    + "explode; over long recurrent sequences a wider surrogate or β closer to 1 made them explode "
+                    + "and ALIF neurons trained (docs/TIME.md)", min, max));
         }
         if (f.isEmpty()) {
             f.add("no problem found: the error signal reaches back in time, membranes sit in the surrogate's window, "
