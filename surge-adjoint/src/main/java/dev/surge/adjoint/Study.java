@@ -30,9 +30,10 @@ public final class Study {
      * @param atStart   adjoint against finite differences at α = 0
      * @param atOptimum the same at the optimum
      * @param tables    flow, eddy, gradient_error, fd_steps, taylor, line, k_tradeoff, history
+     * @param designSeconds wall time of the L-BFGS run alone
      */
     public record Result(Design.Outcome optimum, GradientChecks.Comparison atStart,
-                         GradientChecks.Comparison atOptimum, List<Table> tables) {
+                         GradientChecks.Comparison atOptimum, List<Table> tables, double designSeconds) {
         public Table table(String name) {
             return tables.stream().filter(t -> t.name().equals(name)).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("no table " + name));
@@ -56,7 +57,9 @@ public final class Study {
         int n = target.length;
         double[] zero = new double[n];
         Objective.Inverse obj = p.inverse(target);
+        long t0 = System.nanoTime();
         Design.Outcome opt = Design.optimize(p, obj, zero, lbfgs);
+        double designSeconds = (System.nanoTime() - t0) / 1e9;
         GradientChecks.Comparison start = GradientChecks.check(p, obj, zero, fdStep, fdOrder);
         GradientChecks.Comparison end = GradientChecks.check(p, obj, opt.result().x(), fdStep, fdOrder);
         List<Table> tables = new ArrayList<>();
@@ -79,7 +82,7 @@ public final class Study {
         tables.add(line(problems, obj, target));
         tables.add(kTradeoff(p, obj, mid, target, fdStep, fdOrder, lbfgs));
         tables.add(histories(problems, target, zero, lbfgs));
-        return new Result(opt, start, end, tables);
+        return new Result(opt, start, end, tables, designSeconds);
     }
 
     private static Table flow(FlowProblem p, FlowProblem.State s0, FlowProblem.State s1, FlowProblem.State target) {

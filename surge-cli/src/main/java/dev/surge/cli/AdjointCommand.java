@@ -211,9 +211,9 @@ final class AdjointCommand implements Callable<Integer> {
     private int demo(FlowProblem p, double[] target, Lbfgs lbfgs, PrintWriter pw) throws IOException {
         Path dir = out != null ? out : Path.of("runs", "adjoint");
         long t0 = System.nanoTime();
-        Design.Outcome opt = Design.optimize(p, p.inverse(target), new double[p.bumps()], lbfgs);
-        double designSeconds = (System.nanoTime() - t0) / 1e9;
         Study.Result r = Study.inverseDesign(p, target, lbfgs, fdStep, fdOrder);
+        Design.Outcome opt = r.optimum();
+        double designSeconds = r.designSeconds();
         double seconds = (System.nanoTime() - t0) / 1e9;
         Files.createDirectories(dir);
         for (Study.Table t : r.tables()) {
